@@ -1,0 +1,2 @@
+/** The agentsh command line. */
+package io.agentsh.cli;

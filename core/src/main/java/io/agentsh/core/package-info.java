@@ -1,0 +1,2 @@
+/** The daemon: sessions, exec pipeline, HTTP API, audit, approvals and kernel supervisors. */
+package io.agentsh.core;
