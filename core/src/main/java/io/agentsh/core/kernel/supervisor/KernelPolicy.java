@@ -18,10 +18,11 @@ public interface KernelPolicy {
     KernelVerdict checkExecve(String filename, List<String> argv, int depth);
 
     /**
-     * A signal from a governed process. {@code targetInTree} says whether every target is the
-     * sender's own session tree. Default: signals stay inside the tree.
+     * A signal from a governed process ({@code senderPid}, a tgid) to {@code targetPid} (negative:
+     * a process group). {@code targetInTree} says whether the target is in the session's own tree.
+     * Default: signals stay inside the tree.
      */
-    default KernelVerdict checkSignal(int signal, int targetPid, boolean targetInTree) {
+    default KernelVerdict checkSignal(int signal, int senderPid, int targetPid, boolean targetInTree) {
         return targetInTree ? KernelVerdict.ALLOW
                 : KernelVerdict.deny("signal-outside-session", "signal " + signal + " to pid " + targetPid + " outside the session");
     }

@@ -55,9 +55,11 @@ final class SignalHandler {
         } else {
             inTree = target > 0 && tree.contains(target);
         }
-        KernelVerdict v = sig == 0 && inTree ? KernelVerdict.ALLOW : ctx.policy().checkSignal(sig, group ? -target : target, inTree);
+        // Signal 0 only probes for existence; it delivers nothing.
+        KernelVerdict v = sig == 0 ? KernelVerdict.ALLOW : ctx.policy().checkSignal(sig, t.tgid(), group ? -target : target, inTree);
         if (!listener.idValid(n.id())) return;
         if (v.allowed()) listener.respondContinue(n.id());
+        else if (v.absorb()) listener.respondValue(n.id(), 0);
         else listener.respondError(n.id(), Errno.EPERM);
         if (!v.allowed() || ctx.logAllowed()) ctx.events().signal(ctx.sessionId(), t.tid(), name(nr), sig, group ? -target : target, v);
     }
