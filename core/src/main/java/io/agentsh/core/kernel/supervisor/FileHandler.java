@@ -143,8 +143,8 @@ final class FileHandler {
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int ourFlags = (flags & ~O_CLOEXEC) | O_CLOEXEC | O_NOCTTY;
         if (op == FileAccess.WRITE) ourFlags &= ~(O_CREAT | O_EXCL); // checked as a write to what exists
-        if (op == FileAccess.READ || op == FileAccess.LIST) ourFlags &= ~O_CREAT;
-        int ourMode = (creat || tmpfile) ? (mode & 07777) & ~t.umask() : 0;
+        // openat2 insists on mode 0 without O_CREAT/O_TMPFILE.
+        int ourMode = (ourFlags & O_CREAT) != 0 || tmpfile ? (mode & 07777) & ~t.umask() : 0;
         if (r.isFifo()) {
             // Opening a FIFO blocks until the other end shows up: never on the supervisor thread.
             // (It runs with the daemon's identity; FIFO permission bits are not re-checked.)
