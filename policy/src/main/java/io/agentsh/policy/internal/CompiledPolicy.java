@@ -44,7 +44,9 @@ public final class CompiledPolicy {
         this.unix = new UnixSocketRules(policy.unixSocketRules(), options, problems);
         this.signals = new SignalRules(policy.signalRules(), options, problems);
         this.redirects = new Redirects(policy.dnsRedirects(), policy.connectRedirects());
-        this.warnings = problems.warnings();
+        List<Problem> w = new java.util.ArrayList<>(policy.warnings());
+        w.addAll(problems.warnings());
+        this.warnings = List.copyOf(w);
     }
 
     public static CompiledPolicy compile(Policy policy, EngineOptions options) throws PolicyException {

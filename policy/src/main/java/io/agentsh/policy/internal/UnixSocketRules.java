@@ -37,7 +37,10 @@ final class UnixSocketRules {
             }
             int mask = 0;
             if (r.operations().isEmpty() || r.operations().contains("*")) mask = -1;
-            else for (String op : r.operations()) mask |= 1 << UnixSocketOperation.parse(op).ordinal();
+            else for (String op : r.operations()) {
+                UnixSocketOperation u = UnixSocketOperation.parse(op);
+                if (u != null) mask |= 1 << u.ordinal();
+            }
             out.add(new Rule(globs.toArray(new Glob[0]), mask,
                     Verdicts.rule(r.decision(), r.name(), r.message(), null, r.timeout(), null, false, null, o)));
         }

@@ -54,6 +54,9 @@ public final class PolicyParser {
             "providers", "http_services", "db_services", "database_rules", "database_connection_rules", "policies",
             "package_rules", "metadata");
 
+    /** Stands for "no operation" in a rule whose operations were all ignored. */
+    public static final String NO_OPERATION = "!none";
+
     private final Problems p;
 
     private PolicyParser(Problems p) { this.p = p; }
@@ -130,7 +133,7 @@ public final class PolicyParser {
         Map<String, Object> document = root == null ? Map.of() : (Map<String, Object>) Yaml.toPlain(root);
         return new Policy(source, version == null ? 0 : version.intValue(), name == null ? "" : name,
                 description == null ? "" : description, files, nets, cmds, unix, reg, sig, dns, conn, limits, env, audit,
-                inject, transparent, opaque, document);
+                inject, transparent, opaque, document, p.warnings());
     }
 
     // ---- rule sections ----------------------------------------------------------------------
@@ -189,8 +192,7 @@ public final class PolicyParser {
         for (ScalarNode s : r.stringNodes("commands")) {
             String c = s.getValue().trim();
             if (c.isEmpty()) continue;
-            commands.add(c);
-            if (Glob.hasMeta(c)) checkGlob(s, r.path("commands"), c, c.indexOf('/') >= 0 ? '/' : 0);
+            commands.add(c); // a command glob that does not compile is matched literally (e.g. "[")
         }
         List<String> args = new ArrayList<>();
         for (ScalarNode s : r.stringNodes("args_patterns")) {
@@ -198,7 +200,14 @@ public final class PolicyParser {
                 com.google.re2j.Pattern.compile(s.getValue());
                 args.add(s.getValue());
             } catch (PatternSyntaxException e) {
-                p.error(s, r.path("args_patterns") + ": invalid regular expression \"" + s.getValue() + "\": " + e.getDescription());
+                String glob = globStyleArgs(s.getValue());
+                if (glob != null) {
+                    // Older shipped policies write args patterns glob-style ("*-rf*"); keep their meaning.
+                    p.warning(s, r.path("args_patterns") + ": \"" + s.getValue() + "\" is not a regular expression; read glob-style as \"" + glob + "\"");
+                    args.add(glob);
+                } else {
+                    p.error(s, r.path("args_patterns") + ": invalid regular expression \"" + s.getValue() + "\": " + e.getDescription());
+                }
             }
         }
         String decision = decision(r, RULE_DECISIONS);
@@ -504,6 +513,24 @@ public final class PolicyParser {
         return List.of();
     }
 
+    /** "*-rf*" -> ".*-rf.*" when the pattern is clearly a glob (leading '*') and the translation compiles. */
+    private static String globStyleArgs(String pattern) {
+        if (!pattern.startsWith("*")) return null;
+        StringBuilder sb = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            if (c == '*') sb.append(".*");
+            else if (c == '?') sb.append('.');
+            else if ("\\.+()[]{}|^$".indexOf(c) >= 0) sb.append('\\').append(c);
+            else sb.append(c);
+        }
+        try {
+            com.google.re2j.Pattern.compile(sb.toString());
+            return sb.toString();
+        } catch (PatternSyntaxException e) {
+            return null;
+        }
+    }
+
     // ---- value checks -----------------------------------------------------------------------
 
     private String decision(MapReader r, Set<String> allowed) {
@@ -527,8 +554,13 @@ public final class PolicyParser {
         for (ScalarNode s : r.stringNodes(key)) {
             String op = s.getValue().trim().toLowerCase(Locale.ROOT);
             if (op.equals("*") || valid.test(op)) out.add(op);
-            else p.error(s, r.path(key) + ": unknown operation \"" + s.getValue() + "\" (expected " + expected + ")");
+            else if (op.equals("execute") || op.equals("exec")) {
+                // Seen in shipped policies: exec is governed by command_rules, no file operation is called that.
+                p.warning(s, r.path(key) + ": \"" + s.getValue() + "\" is not a file operation (executing is governed by command_rules); ignored");
+            } else p.error(s, r.path(key) + ": unknown operation \"" + s.getValue() + "\" (expected " + expected + ")");
         }
+        // operations given but none usable: the rule must match nothing, not everything
+        if (out.isEmpty() && r.has(key)) out.add(NO_OPERATION);
         return out;
     }
 
