@@ -2,7 +2,7 @@
  * agentsh-exec-wrapper: arms one process for the agentsh kernel supervisor, then becomes the
  * governed command (execve in place: same pid, same stdio).
  *
- *   agentsh-exec-wrapper --sock PATH --token T -- CMD ARGS...
+ *   agentsh-exec-wrapper --sock PATH --token T [--argv0 NAME] -- CMD ARGS...
  *   agentsh-exec-wrapper --probe          (detect: try to install a listener filter, report)
  *
  * It decides nothing. The daemon sends the whole arming plan (a seccomp BPF program built in
@@ -183,20 +183,21 @@ static int probe(void)
 static void usage(void) __attribute__((noreturn));
 static void usage(void)
 {
-    fprintf(stderr, "usage: agentsh-exec-wrapper --sock PATH --token T -- CMD [ARGS...]\n"
+    fprintf(stderr, "usage: agentsh-exec-wrapper --sock PATH --token T [--argv0 NAME] -- CMD [ARGS...]\n"
                     "       agentsh-exec-wrapper --probe\n");
     _exit(EXIT_REFUSED);
 }
 
 int main(int argc, char **argv)
 {
-    const char *sock_path = NULL, *token = NULL;
+    const char *sock_path = NULL, *token = NULL, *argv0 = NULL;
     int i = 1;
     if (argc == 2 && strcmp(argv[1], "--probe") == 0) return probe();
     for (; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) { i++; break; }
         if (strcmp(argv[i], "--sock") == 0 && i + 1 < argc) sock_path = argv[++i];
         else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc) token = argv[++i];
+        else if (strcmp(argv[i], "--argv0") == 0 && i + 1 < argc) argv0 = argv[++i];
         else usage();
     }
     if (!sock_path || !token || i >= argc) usage();
@@ -206,6 +207,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "agentsh-exec-wrapper: %s: command not found\n", cmd_argv[0]);
         _exit(127);
     }
+    if (argv0) cmd_argv[0] = (char *)argv0; /* e.g. "-bash" for a login shell; the path stays resolved */
 
     int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
     if (sock < 0) die("socket", errno);
