@@ -1,9 +1,5 @@
 package io.agentsh.core.kernel.supervisor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What the supervisor learns about the task behind one notification, read lazily from /proc
@@ -21,6 +17,8 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     private int[] groups;
     private String cwd;
     private boolean cwdRead;
+    private int threads = -1;
+    private final io.agentsh.core.kernel.sys.ProcFiles proc = new io.agentsh.core.kernel.sys.ProcFiles();
 
     void reset(int tid) {
         this.tid = tid;
@@ -32,6 +30,7 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         this.groups = null;
         this.cwd = null;
         this.cwdRead = false;
+        this.threads = -1;
     }
 
     @Override public int tid() { return tid; }
@@ -70,50 +69,35 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     @Override public String cwd() {
         if (!cwdRead) {
             cwdRead = true;
-            cwd = link("/proc/" + tid + "/cwd");
+            cwd = proc.readlink(tid, "cwd");
         }
         return cwd;
     }
 
     @Override public String fdPath(int fd) {
         if (fd < 0) return null;
-        return link("/proc/" + tid + "/fd/" + fd);
-    }
-
-    private static String link(String p) {
-        try {
-            String s = Files.readSymbolicLink(Path.of(p)).toString();
-            return s.startsWith("/") && !s.endsWith(" (deleted)") ? s : null;
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
+        return proc.readlink(tid, "fd/" + fd);
     }
 
     private void readStatus() {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/proc/" + tid + "/status"));
-        } catch (IOException e) {
+        if (!proc.read(tid, "status")) {
             tgid = tid;
             return;
         }
-        for (String l : lines) {
-            if (l.startsWith("Tgid:")) tgid = Integer.parseInt(l.substring(5).trim());
-            else if (l.startsWith("PPid:")) ppid = Integer.parseInt(l.substring(5).trim());
-            else if (l.startsWith("Umask:")) umask = Integer.parseInt(l.substring(6).trim(), 8);
-            else if (l.startsWith("Uid:")) fsuid = Integer.parseInt(field(l, 4));
-            else if (l.startsWith("Gid:")) fsgid = Integer.parseInt(field(l, 4));
-            else if (l.startsWith("Groups:")) {
-                String[] g = l.substring(7).trim().split("\\s+");
-                int[] out = new int[g.length == 1 && g[0].isEmpty() ? 0 : g.length];
-                for (int i = 0; i < out.length; i++) out[i] = Integer.parseInt(g[i]);
-                groups = out;
-            }
-        }
-        if (tgid == 0) tgid = tid;
+        tgid = (int) proc.field("Tgid", 0, 10, tid);
+        ppid = (int) proc.field("PPid", 0, 10, -1);
+        umask = (int) proc.field("Umask", 0, 8, -1);
+        fsuid = (int) proc.field("Uid", 3, 10, -1);
+        fsgid = (int) proc.field("Gid", 3, 10, -1);
+        threads = (int) proc.field("Threads", 0, 10, -1);
+        groups = proc.fields("Groups");
+        if (tgid <= 0) tgid = tid;
     }
 
-    private static String field(String line, int index) {
-        return line.substring(line.indexOf(':') + 1).trim().split("\\s+")[index - 1];
+    /** Threads in the task's process (from status), -1 if unknown. */
+    int threads() {
+        if (tgid == 0) readStatus();
+        return threads;
     }
+
 }
