@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 source scripts/jdk.sh
 make -s -C shim-native target/bin/agentsh-exec-wrapper
 mvn -B -q -o -pl core -am -Dagentsh.bench=true -Dtest=KernelBench -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dsurefire.printSummary=false test 2>&1 | grep '^BENCH' || { echo "bench failed" >&2; exit 1; }
+    -Dsurefire.printSummary=false test 2>&1 | grep -o 'BENCH.*' || { echo "bench failed" >&2; exit 1; }

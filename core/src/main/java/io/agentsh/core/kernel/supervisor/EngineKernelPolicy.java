@@ -5,6 +5,7 @@ import io.agentsh.policy.Engine;
 import io.agentsh.policy.FileOperation;
 import io.agentsh.policy.SignalTarget;
 import io.agentsh.policy.SignalVerdict;
+import io.agentsh.policy.UnixSocketOperation;
 import io.agentsh.policy.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,16 @@ public final class EngineKernelPolicy implements KernelPolicy {
         if (v.isAllowed()) return KernelVerdict.allow(v.rule());
         if (v.needsApproval() && approvals != null && approvals.approve(v, kind, subject)) return KernelVerdict.allow(v.rule());
         return KernelVerdict.deny(v.rule(), v.message());
+    }
+
+    @Override
+    public KernelVerdict checkUnixSocket(String path, UnixAccess op) {
+        return map(engine.checkUnixSocket(path, UnixSocketOperation.valueOf(op.name())), "unix_socket", path);
+    }
+
+    @Override
+    public boolean governsUnixSockets() {
+        return !engine.policy().unixSocketRules().isEmpty();
     }
 
     @Override

@@ -99,8 +99,9 @@ public final class Supervisor implements AutoCloseable {
             FileHandler files = new FileHandler(ctx, listener, memory, fs, resolver, new ThreadCredentials());
             ExecHandler execs = new ExecHandler(ctx, listener, memory, resolver, tree);
             SignalHandler signals = new SignalHandler(ctx, listener, tree);
+            SocketHandler sockets = new SocketHandler(ctx, listener, memory, resolver);
             TraceeInfo tracee = new TraceeInfo();
-            loop(files, execs, signals, tracee);
+            loop(files, execs, signals, sockets, tracee);
         } catch (RuntimeException e) {
             events.failure(sessionId, rootPid, "supervisor", "supervisor stopped: " + e.getMessage());
         } finally {
@@ -111,7 +112,7 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private void loop(FileHandler files, ExecHandler execs, SignalHandler signals, TraceeInfo tracee) {
+    private void loop(FileHandler files, ExecHandler execs, SignalHandler signals, SocketHandler sockets, TraceeInfo tracee) {
         while (!stopping) {
             SeccompListener.Wait w = listener.await(200);
             if (w == SeccompListener.Wait.GONE) return;
@@ -125,6 +126,7 @@ public final class Supervisor implements AutoCloseable {
                 if (nr == SyscallNumbers.EXECVE || nr == SyscallNumbers.EXECVEAT) execs.handle(n, tracee);
                 else if (FileHandler.handles(nr)) files.handle(n, tracee);
                 else if (SignalHandler.handles(nr)) signals.handle(n, tracee);
+                else if (SocketHandler.handles(nr)) sockets.handle(n, tracee);
                 else listener.respondError(n.id(), Errno.ENOSYS);
             } catch (RuntimeException e) {
                 // Never leave a tracee hanging and never let it through on an internal error.
