@@ -208,8 +208,42 @@ final class FileHandler {
         if (!r.ok()) { respondResolveError(n, t, r, op); return; }
         if (!r.exists()) { listener.respondError(n.id(), Errno.ENOENT); return; }
         if (r.real().equals("/")) { listener.respondError(n.id(), Errno.EBUSY); return; }
-        if (!decide(n, t, op, r, null)) return;
-        perform(n, t, () -> inParent(r, pfd -> fs.unlinkat(pfd, r.name(), flags & AT_REMOVEDIR)));
+        KernelVerdict v = ctx.policy().checkFile(r.policyPath(), op);
+        if (!listener.idValid(n.id())) return;
+        if (!v.allowed() || ctx.logAllowed() || v.softDelete())
+            ctx.events().file(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), op, r.policyPath(), null, v);
+        if (!v.allowed()) {
+            listener.respondError(n.id(), Errno.EACCES);
+            return;
+        }
+        Trash trash = ctx.options().trash();
+        String payloadDir = v.softDelete() && trash != null ? trash.payloadDir(r.real()) : null;
+        if (payloadDir == null) {
+            perform(n, t, () -> inParent(r, pfd -> fs.unlinkat(pfd, r.name(), flags & AT_REMOVEDIR)));
+            return;
+        }
+        // soft_delete: move the checked object into the trash instead (same effect for the
+        // caller: the name is gone). An empty directory goes too, as rmdir would remove it.
+        String token = trash.newToken();
+        if ((flags & AT_REMOVEDIR) != 0 && !r.isDirectory()) { listener.respondError(n.id(), Errno.ENOTDIR); return; }
+        if ((flags & AT_REMOVEDIR) == 0 && r.isDirectory()) { listener.respondError(n.id(), Errno.EISDIR); return; }
+        if ((flags & AT_REMOVEDIR) != 0 && !emptyDirectory(r.real())) { listener.respondError(n.id(), Errno.ENOTEMPTY); return; }
+        long res = inParent(r, pfd -> {
+            long tfd = fs.openat(AT_FDCWD, payloadDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            if (tfd < 0) return tfd;
+            try {
+                return fs.renameat2(pfd, r.name(), (int) tfd, token, 1 /* RENAME_NOREPLACE */);
+            } finally {
+                LinuxSyscalls.close((int) tfd);
+            }
+        });
+        if (res < 0) {
+            listener.respondError(n.id(), (int) -res);
+            return;
+        }
+        listener.respondValue(n.id(), 0);
+        String original = r.policyPath();
+        ctx.async(() -> trash.diverted(ctx.sessionId(), original, payloadDir, token));
     }
 
     private void make(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int mode, long dev, FileAccess op) {
@@ -290,6 +324,14 @@ final class FileHandler {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    private static boolean emptyDirectory(String path) {
+        try (var d = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of(path))) {
+            return !d.iterator().hasNext();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 
     private interface FdAction { long apply(int fd); }
     private interface Action { long run(); }

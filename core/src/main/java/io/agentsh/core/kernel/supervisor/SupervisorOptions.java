@@ -6,7 +6,13 @@ package io.agentsh.core.kernel.supervisor;
  *                       between the check and the kernel's use (see {@link ExecMemoryGuard});
  *                       false trades that guarantee for compatibility with multi-threaded
  *                       vfork users (Go, the JVM) and is reported as such
+ * @param trash          where {@code soft_delete} deletes go, or null (then they are real deletes,
+ *                       reported with the verdict)
  */
-public record SupervisorOptions(boolean logAllowed, boolean strictExecRace) {
-    public static final SupervisorOptions DEFAULT = new SupervisorOptions(false, true);
+public record SupervisorOptions(boolean logAllowed, boolean strictExecRace, Trash trash) {
+    public static final SupervisorOptions DEFAULT = new SupervisorOptions(false, true, null);
+
+    public SupervisorOptions withTrash(Trash t) {
+        return new SupervisorOptions(logAllowed, strictExecRace, t);
+    }
 }
