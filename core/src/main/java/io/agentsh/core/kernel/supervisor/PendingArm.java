@@ -127,7 +127,8 @@ public final class PendingArm implements AutoCloseable {
             c.send(WrapperProtocol.reject("arming refused: unexpected caller"), -1);
             throw new IOException("exec wrapper handshake refused (token/version/pid mismatch)");
         }
-        c.send(WrapperProtocol.plan(plan.flags(), plan.program()), plan.landlock() != null ? plan.landlock().fd() : -1);
+        c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()),
+                plan.landlock() != null ? plan.landlock().fd() : -1);
         var m = c.receive(ARM_TIMEOUT_MS);
         if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
             if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
