@@ -32,14 +32,25 @@ class FileIndexDifferentialTest {
     @Property(tries = 3000)
     void indexedEqualsLinear(@ForAll("paths") String path, @ForAll("policyIndex") int pi,
                              @ForAll("ops") FileOperation op) throws Exception {
-        Policy p = PolicyLoader.load(Compat.file(POLICIES.get(pi)));
-        EngineOptions o = EngineOptions.builder().variable("HOME", "/nohome").variable("PROJECT_ROOT", "/w")
-                .variable("GIT_ROOT", "/w").environment(k -> null).strictReads(true).protectedPaths(List.of()).build();
-        Engine e = Engine.compile(p, o);
+        Policy p = POLICY_CACHE.computeIfAbsent(pi, i -> load(POLICIES.get(i)));
+        Engine e = ENGINE_CACHE.computeIfAbsent(pi, i -> compile(p));
         String expected = linear(p, path, op);
         String actual = e.checkFile(path, op).rule();
         if (actual.equals("protected-path")) return; // /proc/N/environ style: hardening, not indexing
         assertEquals(expected, actual, POLICIES.get(pi) + " " + op + " " + path);
+    }
+
+    static final java.util.Map<Integer, Policy> POLICY_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    static final java.util.Map<Integer, Engine> ENGINE_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Policy load(String rel) {
+        try { return PolicyLoader.load(Compat.file(rel)); } catch (PolicyException e) { throw new AssertionError(e.getMessage()); }
+    }
+
+    static Engine compile(Policy p) {
+        EngineOptions o = EngineOptions.builder().variable("HOME", "/nohome").variable("PROJECT_ROOT", "/w")
+                .variable("GIT_ROOT", "/w").environment(k -> null).strictReads(true).protectedPaths(List.of()).build();
+        try { return Engine.compile(p, o); } catch (PolicyException e) { throw new AssertionError(e.getMessage()); }
     }
 
     @Provide Arbitrary<Integer> policyIndex() { return Arbitraries.integers().between(0, POLICIES.size() - 1); }
