@@ -9,7 +9,8 @@
  * off in /etc/agentsh/shim.conf.
  *
  * Statically linked (musl) so it works whatever state the system's libraries are in.
- * Built with -DSHIM_TEST it also honours AGENTSH_SHIM_CONF_ROOT and AGENTSH_SOCKET, for tests.
+ * Built with -DSHIM_TEST it also honours AGENTSH_SHIM_CONF_ROOT, AGENTSH_SOCKET and
+ * AGENTSH_SHIM_TIMEOUT_MS, for tests; production builds ignore them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -833,8 +834,14 @@ int main(int argc, char **argv)
 	buf_init(&req);
 	build_request(&req, sid, argv0, name, real, args, nargs, cwd);
 	dbg("POST /api/v1/shim/exec on %s (%zu bytes, session %s)", sock, req.len, sid);
+	int timeout_ms = ANSWER_TIMEOUT_MS;
+#ifdef SHIM_TEST
+	const char *t = getenv("AGENTSH_SHIM_TIMEOUT_MS");
+	if (t && atoi(t) > 0)
+		timeout_ms = atoi(t);
+#endif
 	struct http_response resp;
-	int rc = http_request(&url, "POST", "/api/v1/shim/exec", NULL, req.data, req.len, ANSWER_TIMEOUT_MS,
+	int rc = http_request(&url, "POST", "/api/v1/shim/exec", NULL, req.data, req.len, timeout_ms,
 			      &resp, err, sizeof err);
 	buf_free(&req);
 	if (rc != HTTP_OK)
