@@ -122,6 +122,7 @@ public class Main {
     if (a.length > 1 && a[0].equals("exit")) System.exit(Integer.parseInt(a[1]));
     if (a.length > 0 && a[0].equals("throw")) throw new IllegalStateException("boom");
     if (a.length > 0 && a[0].equals("server")) Thread.sleep(3000);
+    if (a.length > 0 && a[0].equals("enc")) System.out.println(System.getProperty("stdout.encoding") + " " + System.getProperty("sun.misc.unsafe.memory.access") + " " + Runtime.getRuntime().maxMemory());
     if (a.length > 0 && a[0].equals("props")) System.out.println(System.getProperty("sun.misc.unsafe.memory.access") + " " + (System.getProperty("agentsh.launcher") != null));
   }
 }
@@ -143,6 +144,8 @@ if "$JDK/bin/javac" -d "$T/jcls" "$T/jsrc/t/Main.java" && "$JDK/bin/jar" cf "$T/
 	printf '# options\n-Xmx64m\n-Djava.class.path=%s/*\n-Dsun.misc.unsafe.memory.access=warn\n' "$T/jlib" >"$T/jvm.options"
 	out=$(env -u AGENTSH_LIB_DIR AGENTSH_JVM_OPTIONS="$T/jvm.options" "$A" props 2>&1)
 	check "JNI: options file with a class path wildcard" $([ "$out" = $'java:props\nwarn true' ]; echo $?) "$out"
+	out=$(LANG=C LC_ALL=C AGENTSH_JVM_OPTIONS=$HERE/src/jvm.options "$A" enc 2>&1)
+	check "JNI: the shipped jvm.options" $([[ $out == $'java:enc\nUTF-8 allow '* ]]; echo $?) "$out"
 	"$A" server --config x >/dev/null 2>&1 &
 	p=$!
 	sleep 1
