@@ -6,6 +6,7 @@ Usage: fake_daemon.py SOCKET STATE_DIR [--user NAME]
 Each request is answered according to STATE_DIR/mode (read per request, so a test switches
 behaviour by rewriting it); the last request body is saved to STATE_DIR/last_request.json.
 Modes:
+  policy      deny (rule deny-forbidden) when an argument contains FORBIDDEN, else exec
   exec        200 exec of the real shell with the caller's argv/env/cwd (what a daemon that
               allows the command answers)
   exec_env    like exec, but env is ["FOO=bar", "PATH=..."] and cwd is STATE_DIR
@@ -95,7 +96,13 @@ class Handler(socketserver.StreamRequestHandler):
             f.write(line)
         # surrogateescape: bytes that are not UTF-8 arrive as lone \udcXX and go back the same way
         req = json.loads(body)
-        if m == "exec":
+        if m == "policy":
+            if any("FORBIDDEN" in a for a in req["args"]):
+                self.send(403, {"action": "deny", "rule": "deny-forbidden", "message": "command denied by policy",
+                                "exit_code": 126})
+            else:
+                self.send(200, exec_answer(req))
+        elif m == "exec":
             self.send(200, exec_answer(req))
         elif m == "exec_env":
             a = exec_answer(req)
