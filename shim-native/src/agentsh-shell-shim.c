@@ -525,9 +525,12 @@ static void resolve_session_id(const char *cwd, char *out, size_t n)
 	char bases[3][PATH_MAX];
 	root_path(bases[0], sizeof bases[0], "/run/agentsh");
 	root_path(bases[1], sizeof bases[1], "/tmp/agentsh");
-	snprintf(bases[2], sizeof bases[2], "%s/.agentsh", strcmp(root, "/") == 0 ? "" : root);
+	if (!fmt(bases[2], sizeof bases[2], "%s/.agentsh", strcmp(root, "/") == 0 ? "" : root))
+		bases[2][0] = '\0';
 	for (int i = 0; i < 3; i++) {
 		char dir[PATH_MAX + 16], path[PATH_MAX + 160];
+		if (!bases[i][0])
+			continue;
 		if (!fmt(dir, sizeof dir, "%s%s", bases[i], global ? "" : "/sessions") || mkdir_p(dir, 0755) != 0)
 			continue;
 		if (fmt(path, sizeof path, "%s/%s", bases[i], name) && session_from_file(path, out, n)) {
