@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 HERE=$PWD
 PY=$(type -P python3)
-A=$HERE/target/bin/agentsh
+A=${AGENTSH_UNDER_TEST:-$HERE/target/bin/agentsh}
 JDK=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 T=$(mktemp -d /tmp/fetest.XXXXXX)
 PIDS=()

@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/.."
 HERE=$PWD
 PY=$(type -P python3)
-TESTSHIM=$HERE/target/test/agentsh-shell-shim-test
+TESTSHIM=${SHIM_UNDER_TEST:-$HERE/target/test/agentsh-shell-shim-test}
 PRODSHIM=$HERE/target/bin/agentsh-shell-shim
 T=$(mktemp -d /tmp/shimtest.XXXXXX)
 DPID=
