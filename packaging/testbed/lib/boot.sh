@@ -90,6 +90,7 @@ cd /root
 export HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TESTBED=$TB TESTBED_OUT=$OUT
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 real_bash=/bin/bash; [ -x /bin/bash.real ] && real_bash=/bin/bash.real
+export TESTBED_BASH=$real_bash
 set +e
 "$real_bash" "$TB/cmd.sh"
 rc=$?
