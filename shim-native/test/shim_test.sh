@@ -121,6 +121,22 @@ rm -f "$SOCK"; "$PY" -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.b
 "$T/bin/bash" -c "touch $T/side" </dev/null 2>/dev/null; rc=$?
 check "stale socket: refused" $([ $rc -eq 126 ] && [ ! -e "$T/side" ]; echo $?) "rc=$rc"
 
+# ---- ready_gate=true: a daemon that is still starting is waited for (never fail open)
+conf "force=true" "ready_gate=true"
+rm -f "$SOCK"
+( sleep 1; exec "$PY" test/fake_daemon.py "$SOCK" "$T/state" ) &
+late=$!
+mode exec
+out=$("$T/bin/bash" -c 'echo waited' </dev/null 2>&1); rc=$?
+kill $late 2>/dev/null; wait $late 2>/dev/null
+check "ready_gate waits for a starting daemon" $([ "$out" = waited ] && [ $rc -eq 0 ]; echo $?) "rc=$rc out=$out"
+rm -f "$SOCK"
+start=$(date +%s%N)
+"$T/bin/bash" -c "touch $T/side" </dev/null 2>/dev/null; rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+check "ready_gate still refuses when no daemon comes" $([ $rc -eq 126 ] && [ ! -e "$T/side" ] && [ $ms -ge 4500 ]; echo $?) "rc=$rc after ${ms}ms"
+conf "force=true"
+
 # ---- non-TTY without force: the documented bypass runs the real shell directly
 conf "force=false"
 out=$("$T/bin/bash" -c "touch $T/side; echo direct" </dev/null); rc=$?
