@@ -187,6 +187,9 @@ check "login shell argv0" $([ "$out" = bash ] && [ "$(req "(r['argv0'], r['shell
 out=$(script -qec "$T/bin/bash -c 'test -t 0 && test -t 1 && echo TTY-OK'" /dev/null </dev/null | tr -d '\r')
 check "PTY is the command's own" $([ "$out" = TTY-OK ] && [ "$(req "(r['tty']['stdin'], r['tty']['stdout'])")" = "(True, True)" ]; echo $?) "out=$out"
 
+out=$(printf 'echo inner-$((1+2)); exit 7\n' | script -qec "$T/bin/bash --norc --noprofile" /dev/null | tr -d '\r'); rc=$?
+check "interactive shell on a terminal" $([[ $out == *inner-3* ]] && [ "$(req "(r['args'], r['tty']['stdin'])")" = "(['--norc', '--noprofile'], True)" ]; echo $?) "rc=$rc out=$out $(req "(r['args'], r['tty']['stdin'])")"
+
 # ---- session id resolution
 unset AGENTSH_SESSION_ID
 AGENTSH_WORKSPACE=/some/ws "$T/bin/bash" -c true </dev/null
