@@ -41,6 +41,9 @@ public final class RegionSet {
 
     private static char low(char c) { return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c; }
 
+    /** The case-insensitive hash {@link #contains(String, int, int, int)} takes: compute once, probe many sets. */
+    public static int hashOf(String s, int from, int to) { return hash(s, from, to); }
+
     private static int hash(String s, int from, int to) {
         int h = 0;
         for (int i = from; i < to; i++) h = 31 * h + low(s.charAt(i));
@@ -51,8 +54,14 @@ public final class RegionSet {
 
     public boolean contains(String s, int from, int to) {
         if (size == 0) return false;
+        return contains(s, from, to, hash(s, from, to));
+    }
+
+    /** As {@link #contains(String, int, int)} with the region's {@link #hashOf} already known. */
+    public boolean contains(String s, int from, int to, int hash) {
+        if (size == 0) return false;
         int len = to - from;
-        int h = hash(s, from, to) & mask;
+        int h = hash & mask;
         String e;
         while ((e = table[h]) != null) {
             if (e.length() == len && regionEqualsLower(e, s, from)) return true;
