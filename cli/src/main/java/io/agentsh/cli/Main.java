@@ -27,11 +27,11 @@ public final class Main implements Runnable {
             PolicyCommand.class,
             ShimCommand.class);
 
-    @Option(names = "--server", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")
     private String server;
 
-    @Option(names = "--api-key", defaultValue = "${env:AGENTSH_API_KEY}",
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:AGENTSH_API_KEY}",
             description = "API key for the server (env AGENTSH_API_KEY)")
     private String apiKey;
 
