@@ -256,6 +256,16 @@ class SemanticsTest {
         assertEquals("default-deny-network", e.checkNetwork("host.example.org", 80, List.of()).rule(), "no DNS: CIDR rules need addresses");
     }
 
+    @Test void fileRuleViews() throws Exception {
+        Engine e = Engine.compile(PolicyLoader.load(Compat.file("exe.dev/default.yaml")), opts().variable("HOME", "/root").variable("PROJECT_ROOT", "/root").build());
+        FileRuleView ssh = e.fileRules().get(0);
+        assertEquals("approve-ssh-access", ssh.name());
+        assertEquals(List.of("/root/.ssh/**", "/root/.ssh/**"), ssh.patterns());
+        assertEquals(java.util.EnumSet.allOf(FileOperation.class), ssh.operations());
+        assertEquals(Decision.DENY, ssh.effectiveDecision());
+        assertTrue(e.isProtectedPath("/etc/./shadow", -1));
+    }
+
     @Test void resourceLimits() throws Exception {
         Engine e = Engine.compile(PolicyLoader.load(Compat.file("exe.dev/default.yaml")), opts().variable("PROJECT_ROOT", "/root").build());
         ResourceLimits l = e.limits();

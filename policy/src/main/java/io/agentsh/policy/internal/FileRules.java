@@ -47,6 +47,7 @@ final class FileRules {
     record Rule(String name, Pat[] specific, Pat[] catchAlls, Verdict verdict) {}
 
     private final SegmentIndex[] byOp;
+    private final List<io.agentsh.policy.FileRuleView> views;
     private final boolean strictReads;
     private final Glob[] protectedGlobs;
     private final String[] readRoots;
@@ -54,6 +55,7 @@ final class FileRules {
 
     FileRules(List<FileRule> rules, EngineOptions o, Vars vars, Problems problems) {
         FileOperation[] ops = FileOperation.values();
+        List<io.agentsh.policy.FileRuleView> viewList = new ArrayList<>();
         List<List<Rule>> lists = new ArrayList<>();
         for (int i = 0; i < ops.length; i++) lists.add(new ArrayList<>());
         for (FileRule r : rules) {
@@ -71,10 +73,19 @@ final class FileRules {
                     r.preserveTree(), null, o);
             Rule compiled = new Rule(r.name(), specific.toArray(new Pat[0]), catchAll.toArray(new Pat[0]), v);
             boolean all = r.operations().isEmpty() || r.operations().contains("*");
+            java.util.EnumSet<FileOperation> opSet = java.util.EnumSet.noneOf(FileOperation.class);
             for (FileOperation op : ops) {
-                if (all || r.operations().contains(op.wireName())) lists.get(op.ordinal()).add(compiled);
+                if (all || r.operations().contains(op.wireName())) {
+                    lists.get(op.ordinal()).add(compiled);
+                    opSet.add(op);
+                }
             }
+            List<String> expanded = new ArrayList<>();
+            for (Pat pt : specific) expanded.add(pt.glob().pattern());
+            for (Pat pt : catchAll) expanded.add(pt.glob().pattern());
+            viewList.add(new io.agentsh.policy.FileRuleView(r.name(), expanded, opSet, v.policyDecision(), v.effectiveDecision()));
         }
+        views = List.copyOf(viewList);
         byOp = new SegmentIndex[ops.length];
         for (int i = 0; i < ops.length; i++) byOp[i] = new SegmentIndex(lists.get(i));
         strictReads = o.strictReads();
@@ -192,6 +203,8 @@ final class FileRules {
         }
         return out.toArray(new Glob[0]);
     }
+
+    List<io.agentsh.policy.FileRuleView> views() { return views; }
 
     Verdict check(String rawPath, FileOperation op, long callerPid) {
         String path = PathNorm.normalise(rawPath);
