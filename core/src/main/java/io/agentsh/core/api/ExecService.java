@@ -202,7 +202,7 @@ public final class ExecService {
         add.put("AGENTSH_SESSION_ID", s.id());
         Map<String, String> env;
         try {
-            env = policy.buildEnv(req.command(), req.argsOrEmpty(), base, add, config.envInject());
+            env = d.check.env().build(base, add);
         } catch (EnvLimitException e) {
             return failed(2, e.getMessage() + "\n", null);
         }

@@ -69,12 +69,13 @@ public final class ShimRoute {
             m.put("exit_code", 126);
             return ApiResponse.json(403, m);
         }
-        Map<String, String> add = new LinkedHashMap<>();
+        // The caller's environment is not trusted: all of it goes through the env policy.
+        Map<String, String> add = new LinkedHashMap<>(callerEnv);
         add.put("AGENTSH_IN_SESSION", "1");
         add.put("AGENTSH_SESSION_ID", s.id());
         Map<String, String> env;
         try {
-            env = s.policy().get().buildEnv(o.command(), o.args(), callerEnv, add, configInject);
+            env = o.check().env().build(Map.of(), add);
         } catch (EnvLimitException e) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("action", "deny");

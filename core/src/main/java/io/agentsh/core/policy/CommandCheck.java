@@ -11,9 +11,11 @@ import java.util.List;
  * @param message       the rule's message with templates rendered for this command ("" if none)
  * @param redirectArgs  the redirect target's args (null when there is no redirect)
  * @param approvalTimeout the rule's own approval timeout, or null to use approvals.timeout
+ * @param env           the environment builder for this command (its rule may override env_policy)
  */
 public record CommandCheck(String policyDecision, String effectiveDecision, String rule, String message,
-                           String redirectCommand, List<String> redirectArgs, Duration approvalTimeout) {
+                           String redirectCommand, List<String> redirectArgs, Duration approvalTimeout,
+                           ChildEnv env) {
     public boolean isDeny() { return "deny".equals(effectiveDecision); }
 
     public boolean isApprove() { return "approve".equals(effectiveDecision); }

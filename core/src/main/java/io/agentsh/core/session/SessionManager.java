@@ -77,7 +77,6 @@ public final class SessionManager implements AutoCloseable {
         vars.put("HOME", home);
         vars.put("PROJECT_ROOT", roots.projectRoot().toString());
         vars.put("GIT_ROOT", roots.gitRoot().toString());
-        vars.put("WORKSPACE", workspace.toString());
 
         Session session;
         synchronized (createLock) {
