@@ -262,13 +262,13 @@ public final class ApiRoutes {
         SessionPolicy p = s != null ? s.policy().get() : policies.global() == null ? null : policies.global().get();
         if (p == null) throw new ApiException(503, "policy engine not available");
         PolicyTestResult r = p.test(b.operation().toLowerCase(Locale.ROOT), b.path());
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Object> m = new TreeMap<>(); // Go encodes maps with sorted keys
         m.put("decision", r.decision());
         m.put("policy_decision", r.policyDecision());
         m.put("rule", r.rule() == null ? "" : r.rule());
         m.put("reason", r.reason() == null ? "" : r.reason());
         if (r.redirectCommand() != null) {
-            Map<String, Object> red = new LinkedHashMap<>();
+            Map<String, Object> red = new TreeMap<>();
             red.put("command", r.redirectCommand());
             red.put("args", r.redirectArgs());
             m.put("redirect", red);

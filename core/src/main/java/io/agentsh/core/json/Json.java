@@ -13,6 +13,34 @@ public final class Json {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .build();
 
+    static {
+        MAPPER.getFactory().setCharacterEscapes(new GoEscapes());
+    }
+
+    /** Go's json.MarshalIndent(v, "", "  "): two-space indent, "key": value, empty [] and {}. */
+    private static final com.fasterxml.jackson.core.util.DefaultPrettyPrinter INDENT;
+
+    static {
+        com.fasterxml.jackson.core.util.DefaultIndenter nl =
+                new com.fasterxml.jackson.core.util.DefaultIndenter("  ", "\n");
+        com.fasterxml.jackson.core.util.Separators seps = com.fasterxml.jackson.core.util.Separators
+                .createDefaultInstance()
+                .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+                .withArrayEmptySeparator("")
+                .withObjectEmptySeparator("");
+        INDENT = new com.fasterxml.jackson.core.util.DefaultPrettyPrinter(seps)
+                .withObjectIndenter(nl).withArrayIndenter(nl);
+    }
+
+    /** JSON print as the reference CLI does (printJSON): indented, followed by a newline. */
+    public static String indent(Object value) {
+        try {
+            return MAPPER.writer(INDENT).writeValueAsString(value) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     private Json() {}
 
     /** Compact JSON followed by a newline, as Go's json.Encoder writes it. */
