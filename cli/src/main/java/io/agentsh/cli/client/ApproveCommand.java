@@ -42,7 +42,7 @@ public final class ApproveCommand {
         @Override
         protected int run() throws Exception {
             ApiClient c = withOperatorToken(options.client(), tokenFile);
-            OUT.print(Json.indent(Json.MAPPER.readTree(c.call("GET", "/api/v1/approvals", null).body())));
+            out().print(Json.indent(Json.MAPPER.readTree(c.call("GET", "/api/v1/approvals", null).body())));
             return 0;
         }
     }
@@ -63,7 +63,7 @@ public final class ApproveCommand {
             body.put("reason", reason);
             ApiClient c = withOperatorToken(options.client(), tokenFile);
             c.call("POST", "/api/v1/approvals/" + id, Json.encode(body));
-            OUT.println("ok");
+            out().println("ok");
             return 0;
         }
     }

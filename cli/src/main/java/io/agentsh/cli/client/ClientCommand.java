@@ -1,7 +1,6 @@
 package io.agentsh.cli.client;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
@@ -13,10 +12,14 @@ public abstract class ClientCommand implements Callable<Integer> {
     @Mixin
     protected ClientOptions options;
 
-    protected static final PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out),
-            true, StandardCharsets.UTF_8);
-    protected static final PrintStream ERR = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
-            true, StandardCharsets.UTF_8);
+    /** Standard output, looked up per call so tests (and the JNI front end) can redirect it. */
+    protected static PrintStream out() {
+        return System.out;
+    }
+
+    protected static PrintStream err() {
+        return System.err;
+    }
 
     /** Ends the command with an exit code and an optional message for stderr. */
     public static final class Exit extends RuntimeException {
@@ -35,16 +38,16 @@ public abstract class ClientCommand implements Callable<Integer> {
         try {
             return run();
         } catch (Exit e) {
-            if (e.getMessage() != null && !e.getMessage().isEmpty()) ERR.println(e.getMessage());
+            if (e.getMessage() != null && !e.getMessage().isEmpty()) err().println(e.getMessage());
             return e.code;
         } catch (ClientOptions.UsageError | IllegalArgumentException e) {
-            ERR.println(e.getMessage());
+            err().println(e.getMessage());
             return 1;
         } catch (java.io.IOException e) {
-            ERR.println(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            err().println(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             return 1;
         } catch (Exception e) {
-            ERR.println(e);
+            err().println(e);
             return 1;
         }
     }

@@ -36,19 +36,19 @@ public final class DebugCommand {
             if (json) {
                 Map<String, Object> sorted = new TreeMap<>();
                 r.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
-                OUT.print(Json.indent(sorted));
+                out().print(Json.indent(sorted));
                 return 0;
             }
-            OUT.println("Operation: " + op);
-            OUT.println("Path:      " + path);
-            OUT.println();
-            OUT.println("Decision:  " + r.path("decision").asText("").toUpperCase(Locale.ROOT));
+            out().println("Operation: " + op);
+            out().println("Path:      " + path);
+            out().println();
+            out().println("Decision:  " + r.path("decision").asText("").toUpperCase(Locale.ROOT));
             String rule = r.path("rule").asText("");
             String reason = r.path("reason").asText("");
             String source = r.path("policy_file").asText("");
-            if (!rule.isEmpty()) OUT.println("Rule:      " + rule);
-            if (!reason.isEmpty()) OUT.println("Reason:    " + reason);
-            if (!source.isEmpty()) OUT.println("Source:    " + source);
+            if (!rule.isEmpty()) out().println("Rule:      " + rule);
+            if (!reason.isEmpty()) out().println("Reason:    " + reason);
+            if (!source.isEmpty()) out().println("Source:    " + source);
             return 0;
         }
     }

@@ -59,7 +59,7 @@ public final class EventsCommand {
                         .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
                 sep = '&';
             }
-            OUT.print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", path.toString(), null).body())));
+            out().print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", path.toString(), null).body())));
             return 0;
         }
 
@@ -75,7 +75,7 @@ public final class EventsCommand {
             SqliteEventStore store = new SqliteEventStore(Path.of(db));
             try {
                 List<Event> found = store.query(query);
-                OUT.print(Json.indent(found.isEmpty() ? null : found));
+                out().print(Json.indent(found.isEmpty() ? null : found));
             } finally {
                 store.close();
             }
@@ -94,7 +94,7 @@ public final class EventsCommand {
         @Override
         protected int run() throws Exception {
             ApiClient c = options.client();
-            c.stream("GET", "/api/v1/sessions/" + session + "/events", null, (event, data) -> OUT.println(data));
+            c.stream("GET", "/api/v1/sessions/" + session + "/events", null, (event, data) -> out().println(data));
             return 0;
         }
     }

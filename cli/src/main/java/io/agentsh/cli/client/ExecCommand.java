@@ -130,7 +130,7 @@ public final class ExecCommand extends ClientCommand {
         JsonNode resp = decode(r, path);
         int exit = resp.path("result").path("exit_code").asInt(0);
         if (out.equals("json")) {
-            OUT.print(Json.indent(resp));
+            out().print(Json.indent(resp));
             return exit;
         }
         printShell(resp);
@@ -174,12 +174,12 @@ public final class ExecCommand extends ClientCommand {
         String so = result.path("stdout").asText("");
         String se = result.path("stderr").asText("");
         if (!so.isEmpty()) {
-            OUT.print(so);
-            OUT.flush();
+            out().print(so);
+            out().flush();
         }
         if (!se.isEmpty()) {
-            ERR.print(se);
-            ERR.flush();
+            err().print(se);
+            err().flush();
         }
         int exit = result.path("exit_code").asInt(0);
         JsonNode g = resp.get("guidance");
@@ -187,15 +187,15 @@ public final class ExecCommand extends ClientCommand {
             String reason = g.path("reason").asText("");
             if (!reason.isEmpty() && (g.path("blocked").asBoolean(false) || exit != 0)) {
                 String rule = g.path("policy_rule").asText("");
-                ERR.println("agentsh: " + reason + (rule.isEmpty() ? "" : " (rule=" + rule + ")"));
+                err().println("agentsh: " + reason + (rule.isEmpty() ? "" : " (rule=" + rule + ")"));
                 for (JsonNode s : g.path("substitutions")) {
                     String cmd = s.path("command").asText("");
-                    if (!cmd.isEmpty()) ERR.println("agentsh: try: " + cmd);
+                    if (!cmd.isEmpty()) err().println("agentsh: try: " + cmd);
                 }
                 for (JsonNode s : g.path("suggestions")) {
                     String cmd = s.path("command").asText("");
-                    if (!cmd.isEmpty()) ERR.println("agentsh: try: " + cmd);
-                    else ERR.println("agentsh: hint: " + s.path("reason").asText(""));
+                    if (!cmd.isEmpty()) err().println("agentsh: try: " + cmd);
+                    else err().println("agentsh: hint: " + s.path("reason").asText(""));
                 }
             }
         } else {
@@ -205,11 +205,11 @@ public final class ExecCommand extends ClientCommand {
                 String rule = e.path("policy").path("rule").asText("");
                 String target = e.path("path").asText(e.path("domain").asText(e.path("remote").asText("")));
                 String msg = e.path("policy").path("message").asText("");
-                ERR.println(rule.isEmpty() ? "agentsh: blocked by policy: " + target
+                err().println(rule.isEmpty() ? "agentsh: blocked by policy: " + target
                         : "agentsh: blocked by policy (rule=" + rule + "): " + (msg.isEmpty() ? target : msg));
             }
         }
-        ERR.flush();
+        err().flush();
     }
 
     private int streamExec(ApiClient client, String sid, String path, ObjectNode req, boolean json) throws IOException {
@@ -236,7 +236,7 @@ public final class ExecCommand extends ClientCommand {
         switch (event == null ? "" : event) {
             case "stdout", "stderr" -> {
                 String text = d.path("data").asText("");
-                java.io.PrintStream ps = event.equals("stdout") ? OUT : ERR;
+                java.io.PrintStream ps = event.equals("stdout") ? out() : err();
                 if (json) ps.print("[" + event + "] " + text + (text.endsWith("\n") ? "" : "\n"));
                 else ps.write(text.getBytes(StandardCharsets.UTF_8), 0, text.getBytes(StandardCharsets.UTF_8).length);
                 ps.flush();
@@ -244,7 +244,7 @@ public final class ExecCommand extends ClientCommand {
             case "done" -> {
                 exit[0] = d.path("exit_code").asInt(0);
                 if (exit[0] != 0 && json) {
-                    ERR.println("exit_code=" + exit[0] + " duration_ms=" + d.path("duration_ms").asLong(0));
+                    err().println("exit_code=" + exit[0] + " duration_ms=" + d.path("duration_ms").asLong(0));
                 }
             }
             default -> { }

@@ -12,7 +12,7 @@ public final class KillCommand extends ClientCommand {
     @Override
     protected int run() throws Exception {
         options.client().call("POST", "/api/v1/sessions/" + session + "/kill/" + command, "{}");
-        OUT.println("ok");
+        out().println("ok");
         return 0;
     }
 }

@@ -19,10 +19,10 @@ public final class OutputCommand extends ClientCommand {
     protected int run() throws Exception {
         JsonNode r = Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions/" + session + "/output/"
                 + command + "?stream=" + stream + "&offset=" + offset + "&limit=" + limit, null).body());
-        OUT.print(r.path("data").asText(""));
-        OUT.flush();
+        out().print(r.path("data").asText(""));
+        out().flush();
         if (r.path("has_more").asBoolean(false)) {
-            ERR.println("\n-- more -- offset=" + (offset + r.path("data").asText("").getBytes(
+            err().println("\n-- more -- offset=" + (offset + r.path("data").asText("").getBytes(
                     java.nio.charset.StandardCharsets.UTF_8).length) + " total=" + r.path("total_bytes").asLong());
         }
         return 0;

@@ -37,16 +37,16 @@ public final class SessionCommand {
             ApiClient c = options.client();
             JsonNode s = Json.MAPPER.readTree(c.call("POST", "/api/v1/sessions", Json.encode(body)).body());
             if (json) {
-                OUT.print(Json.indent(s));
+                out().print(Json.indent(s));
                 return 0;
             }
             String id = s.path("id").asText();
-            OUT.println("Session " + id + " started");
+            out().println("Session " + id + " started");
             try {
                 JsonNode p = Json.MAPPER.readTree(c.call("GET", "/api/v1/sessions/" + id + "/proxy", null).body());
                 String addr = p.path("address").asText("");
                 if (!addr.isEmpty()) {
-                    OUT.println("  Proxy: http://" + addr);
+                    out().println("  Proxy: http://" + addr);
                     String dlp = p.path("dlp_mode").asText("disabled");
                     if (!dlp.equals("disabled")) {
                         StringBuilder names = new StringBuilder();
@@ -54,12 +54,12 @@ public final class SessionCommand {
                             if (!names.isEmpty()) names.append(", ");
                             names.append(n.asText());
                         }
-                        OUT.println("  DLP: " + dlp + " (" + names + ")");
+                        out().println("  DLP: " + dlp + " (" + names + ")");
                     }
-                    OUT.println();
-                    OUT.println("Export for agent:");
-                    OUT.println("  export ANTHROPIC_BASE_URL=http://" + addr);
-                    OUT.println("  export OPENAI_BASE_URL=http://" + addr);
+                    out().println();
+                    out().println("Export for agent:");
+                    out().println("  export ANTHROPIC_BASE_URL=http://" + addr);
+                    out().println("  export OPENAI_BASE_URL=http://" + addr);
                 }
             } catch (ApiClient.HttpError ignored) {
                 // no proxy information: the first line is all there is
@@ -75,7 +75,7 @@ public final class SessionCommand {
 
         @Override
         protected int run() throws Exception {
-            OUT.print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions", null).body())));
+            out().print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions", null).body())));
             return 0;
         }
     }
@@ -87,7 +87,7 @@ public final class SessionCommand {
 
         @Override
         protected int run() throws Exception {
-            OUT.print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions/" + id, null)
+            out().print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions/" + id, null)
                     .body())));
             return 0;
         }
@@ -101,7 +101,7 @@ public final class SessionCommand {
         @Override
         protected int run() throws Exception {
             options.client().call("DELETE", "/api/v1/sessions/" + id, null);
-            OUT.println("ok");
+            out().println("ok");
             return 0;
         }
     }

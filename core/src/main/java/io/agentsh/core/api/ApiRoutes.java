@@ -104,6 +104,8 @@ public final class ApiRoutes {
             Session s = sessions.get(q.param("id"));
             return search(EventQueries.parse(q::query, s.id()));
         });
+        r.add("GET", "/api/v1/sessions/{id}/proxy", Access.ANY, q -> ApiResponse.json(200,
+                ProxyStatus.of(sessions.get(q.param("id")))));
         r.add("GET", "/api/v1/sessions/{id}/output/{cmd}", Access.ANY, this::output);
         r.add("POST", "/api/v1/sessions/{id}/kill/{cmd}", Access.ANY, this::kill);
         r.add("GET", "/api/v1/events/search", Access.ANY, q -> search(EventQueries.parse(q::query, null)));

@@ -43,6 +43,14 @@ public final class EventBuckets {
                 nz(oc), truncated);
     }
 
+    /** A pre-check denial: the one blocked event, counted as blocked only (reference core.go). */
+    public static ExecResponse.Events denied(Event precheck, String includeEvents) {
+        String mode = includeEvents == null ? "all" : includeEvents;
+        boolean hide = mode.equals("none");
+        return new ExecResponse.Events(List.of(), List.of(), hide ? List.of() : List.of(precheck), null, null, null, 1,
+                null, hide || mode.equals("blocked") || mode.equals("summary") ? Boolean.TRUE : null);
+    }
+
     private static Integer nz(int n) {
         return n == 0 ? null : n;
     }

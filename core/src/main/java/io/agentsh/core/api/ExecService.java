@@ -156,7 +156,7 @@ public final class ExecService {
         ExecResponse.Result result = new ExecResponse.Result(126, null, null, null, null, null, null, 0,
                 new ExecResponse.ErrorInfo(code, "command denied by policy", emptyToNull(check.rule()), List.of(sugg),
                         null), null);
-        ExecResponse.Events events = EventBuckets.classify(List.of(precheck), req.includeEvents());
+        ExecResponse.Events events = EventBuckets.denied(precheck, req.includeEvents());
         return new ExecResponse(cmdId, s.id(), started, req, result, events,
                 Guidance.denied(emptyToNull(check.rule()), req.command(), approvalRelated, timedOut));
     }

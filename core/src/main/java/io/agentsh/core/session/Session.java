@@ -68,6 +68,15 @@ public final class Session {
     public void running(RunningCommand c) { running.set(c); }
     public void clearRunning(RunningCommand c) { running.compareAndSet(c, null); }
 
+    /** The session's proxy, set by the network layer when it starts one (proxy_url in the session object). */
+    public record ProxyInfo(String address, String mode, String dlpMode, java.util.List<String> patternNames) {}
+
+    private volatile ProxyInfo proxy;
+
+    public ProxyInfo proxy() { return proxy; }
+
+    public void proxy(ProxyInfo p) { proxy = p; }
+
     /** The command currently running in a session, so /kill can signal its process group. */
     public record RunningCommand(String commandId, long pid) {}
 }

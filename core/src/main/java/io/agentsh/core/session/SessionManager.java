@@ -10,7 +10,6 @@ import io.agentsh.core.policy.PolicyProvider;
 import io.agentsh.core.policy.PolicyResolveException;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +42,11 @@ public final class SessionManager implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
     private final Object createLock = new Object();
+    private final java.util.List<SessionListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addListener(SessionListener l) {
+        listeners.add(l);
+    }
 
     public SessionManager(DaemonConfig config, PolicyProvider policies, AuditLog audit) {
         this.config = config;
@@ -92,6 +96,15 @@ public final class SessionManager implements AutoCloseable {
             session = new Session(id, Instant.now(), workspace, policyName, handle, roots, realPaths);
             sessions.put(id, session);
         }
+        for (SessionListener l : listeners) {
+            try {
+                l.created(session);
+            } catch (Exception e) {
+                sessions.remove(id, session);
+                for (SessionListener undo : listeners) undo.destroyed(session);
+                throw new ApiException(500, "session setup: " + e.getMessage());
+            }
+        }
         audit.emit(Event.builder("session_created", id)
                 .field("workspace", workspace.toString()).field("policy", policyName)
                 .field("project_root", roots.projectRoot().toString()).field("git_root", roots.gitRoot().toString())
@@ -139,6 +152,13 @@ public final class SessionManager implements AutoCloseable {
         Session.RunningCommand rc = s.running();
         if (rc != null) ProcessGroups.terminate(rc.pid(), Duration.ofSeconds(2));
         s.state(finalState);
+        for (SessionListener l : listeners) {
+            try {
+                l.destroyed(s);
+            } catch (RuntimeException e) {
+                LOG.warning("session " + s.id() + " teardown: " + e);
+            }
+        }
         audit.emit(Event.builder("session_destroyed", s.id()).field("reason", reason).build());
     }
 
@@ -174,9 +194,5 @@ public final class SessionManager implements AutoCloseable {
         for (Session s : List.copyOf(sessions.values())) {
             if (sessions.remove(s.id(), s)) end(s, SessionState.KILLED, "server_shutdown");
         }
-    }
-
-    static boolean isDirectoryNoFollow(Path p) {
-        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
     }
 }
