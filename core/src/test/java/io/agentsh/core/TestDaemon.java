@@ -88,7 +88,7 @@ public final class TestDaemon implements AutoCloseable {
     @Override
     public void close() throws IOException {
         daemon.close();
-        http.close();
+        http.shutdownNow();
         try (Stream<Path> w = Files.walk(dataDir)) {
             w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

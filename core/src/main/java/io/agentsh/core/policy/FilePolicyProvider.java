@@ -52,6 +52,7 @@ public final class FilePolicyProvider implements PolicyProvider {
     private final EngineOptions.Builder baseOptions;
     private final List<Watched> watched = new CopyOnWriteArrayList<>();
     private final Map<Path, Stamp> stamps = new HashMap<>();
+    private final Map<Path, Policy> lastGood = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread watcher;
     private volatile PolicyHandle global;
     private volatile boolean closed;
@@ -85,7 +86,9 @@ public final class FilePolicyProvider implements PolicyProvider {
             Path file = PolicyLoader.resolve(dir, defaultName);
             EngineOptions opts = baseOptions.build().toBuilder().skipUndefinedVariables(true).build();
             stamp(file);
-            Engine engine = Engine.compile(PolicyLoader.load(file), opts);
+            Policy p = PolicyLoader.load(file);
+            lastGood.put(file, p);
+            Engine engine = Engine.compile(p, opts);
             global = new PolicyHandle(new EnginePolicy(defaultName, engine));
             watched.add(new Watched(file, defaultName, Map.of(), opts, global));
         } catch (PolicyException e) {
@@ -101,13 +104,7 @@ public final class FilePolicyProvider implements PolicyProvider {
         } catch (PolicyException e) {
             throw new PolicyResolveException(400, "resolve policy: " + firstMessage(e));
         }
-        Policy policy;
-        try {
-            stamp(file);
-            policy = PolicyLoader.load(file);
-        } catch (PolicyException e) {
-            throw new PolicyResolveException(500, "load policy: " + e.getMessage());
-        }
+        Policy policy = current(file);
         EngineOptions opts = baseOptions.build().toBuilder().variables(Map.copyOf(variables)).build();
         try {
             PolicyHandle h = new PolicyHandle(new EnginePolicy(name, Engine.compile(policy, opts)));
@@ -115,6 +112,37 @@ public final class FilePolicyProvider implements PolicyProvider {
             return h;
         } catch (PolicyException e) {
             throw new PolicyResolveException(400, "compile policy: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The policy in force for {@code file}: the parsed copy when the file is unchanged since it was
+     * last read; else the file re-read; and when that fails, the last good version (the watcher
+     * then reports the bad edit). Only a file that never loaded fails the session (HTTP 500).
+     */
+    private Policy current(Path file) throws PolicyResolveException {
+        Policy cached = lastGood.get(file);
+        Stamp seen;
+        synchronized (this) {
+            seen = stamps.get(file);
+        }
+        if (cached != null && readStamp(file).equals(seen)) return cached;
+        try {
+            Policy p = PolicyLoader.load(file);
+            if (seen == null) {
+                synchronized (this) {
+                    stamps.putIfAbsent(file, readStamp(file));
+                }
+                lastGood.putIfAbsent(file, p);
+            }
+            return p;
+        } catch (PolicyException e) {
+            if (cached != null) {
+                LOG.warning("policy " + file + " is invalid; new session uses the last good version:\n"
+                        + describe(e.problems()));
+                return cached;
+            }
+            throw new PolicyResolveException(500, "load policy: " + e.getMessage());
         }
     }
 
@@ -169,6 +197,7 @@ public final class FilePolicyProvider implements PolicyProvider {
                     + describe(e.problems()));
             return;
         }
+        lastGood.put(file, policy);
         int swapped = 0;
         for (Watched w : users) {
             PolicyHandle h = w.handle.get();
