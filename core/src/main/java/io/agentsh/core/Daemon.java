@@ -121,7 +121,25 @@ public final class Daemon implements AutoCloseable {
             d.close();
             throw e;
         }
+        // Load and JIT the exec path once in the background, so the first agent command does not
+        // pay for class loading (seconds on a busy machine). Not part of readiness.
+        Thread.ofVirtual().name("agentsh-warmup").start(d::warmUp);
         return d;
+    }
+
+    private void warmUp() {
+        try {
+            io.agentsh.core.policy.PolicyHandle g = policies.global();
+            if (g != null) g.get().checkCommand("/bin/true", java.util.List.of());
+            io.agentsh.core.exec.LaunchPlan plan = new SetsidLauncher().plan(new io.agentsh.core.exec.LaunchRequest(
+                    "warmup", "warmup", "/bin/true", "/bin/true", java.util.List.of(), null,
+                    java.util.Map.of("PATH", "/usr/bin:/bin"), null));
+            new ProcessRunner(1024).run(plan, null, java.time.Duration.ofSeconds(5),
+                    ProcessRunner.OutputListener.NONE, pid -> { });
+            io.agentsh.core.json.Json.encode(io.agentsh.core.audit.Event.builder("warmup", "warmup").build());
+        } catch (Exception | LinkageError e) {
+            LOG.fine("warm-up: " + e);
+        }
     }
 
     public int httpPort() { return server.tcpPort(); }

@@ -68,6 +68,8 @@ public final class ServerCommand implements Callable<Integer> {
         }));
         System.out.println("agentsh server listening on " + dc.httpAddr());
         System.out.flush();
+        java.util.logging.Logger.getLogger("io.agentsh.cli.server").info("ready " + java.lang.management
+                .ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
         stopped.await();
         return 0;
     }
