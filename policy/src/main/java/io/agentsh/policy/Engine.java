@@ -74,4 +74,7 @@ public final class Engine {
     public EnvFilter envFilter() { return compiled.envFilter(); }
 
     public ResourceLimits limits() { return compiled.policy().resourceLimits(); }
+
+    /** The lexical normalisation {@link #checkFile} applies ({@code .}, {@code ..}, duplicate and trailing slashes). */
+    public static String normalisePath(String path) { return io.agentsh.policy.internal.match.PathNorm.normalise(path); }
 }
