@@ -33,6 +33,7 @@ public final class FakeDns implements AutoCloseable {
     private final Map<String, List<InetAddress>> records = new ConcurrentHashMap<>();
     public final AtomicInteger queries = new AtomicInteger();
     private final Channel channel;
+    private final Channel tcpChannel;
 
     public FakeDns(EventLoopGroup group, InetSocketAddress bind) {
         channel = new Bootstrap().group(group).channel(Transports.datagram())
@@ -48,6 +49,22 @@ public final class FakeDns implements AutoCloseable {
                                 });
                     }
                 }).bind(bind).syncUninterruptibly().channel();
+        tcpChannel = new io.netty.bootstrap.ServerBootstrap().group(group).channel(Transports.server())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new io.netty.handler.codec.dns.TcpDnsQueryDecoder(),
+                                new io.netty.handler.codec.dns.TcpDnsResponseEncoder(),
+                                new SimpleChannelInboundHandler<io.netty.handler.codec.dns.DnsQuery>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, io.netty.handler.codec.dns.DnsQuery q) {
+                                        var r = new io.netty.handler.codec.dns.DefaultDnsResponse(q.id());
+                                        fill(q, r);
+                                        ctx.writeAndFlush(r);
+                                    }
+                                });
+                    }
+                }).bind(address()).syncUninterruptibly().channel();
     }
 
     public FakeDns put(String name, String... ips) throws Exception {
@@ -62,11 +79,16 @@ public final class FakeDns implements AutoCloseable {
     }
 
     private void answer(ChannelHandlerContext ctx, DatagramDnsQuery q) {
+        DatagramDnsResponse r = new DatagramDnsResponse(q.recipient(), q.sender(), q.id());
+        fill(q, r);
+        ctx.writeAndFlush(r);
+    }
+
+    private void fill(io.netty.handler.codec.dns.DnsQuery q, io.netty.handler.codec.dns.DnsResponse r) {
         queries.incrementAndGet();
         DnsQuestion question = q.recordAt(DnsSection.QUESTION);
         String name = question.name().endsWith(".") ? question.name().substring(0, question.name().length() - 1)
                 : question.name();
-        DatagramDnsResponse r = new DatagramDnsResponse(q.recipient(), q.sender(), q.id());
         r.setAuthoritativeAnswer(true).setRecursionDesired(q.isRecursionDesired()).setRecursionAvailable(true);
         r.addRecord(DnsSection.QUESTION, question);
         List<InetAddress> ips = records.get(name.toLowerCase(java.util.Locale.ROOT));
@@ -82,11 +104,11 @@ public final class FakeDns implements AutoCloseable {
                 }
             }
         }
-        ctx.writeAndFlush(r);
     }
 
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        tcpChannel.close().syncUninterruptibly();
     }
 }
