@@ -59,54 +59,84 @@ public final class DnsProxy implements AutoCloseable {
     private final NetRuntime rt;
     private final SessionContext session;
     private final DnsUpstream upstream;
-    private final Channel udp;
-    private final Channel tcp;
+    private final List<Channel> channels = new ArrayList<>(4);
 
-    private DnsProxy(NetRuntime rt, SessionContext session, InetSocketAddress bind, Path netns) throws IOException {
+    private DnsProxy(NetRuntime rt, SessionContext session, InetSocketAddress bind, InetAddress also, Path netns)
+            throws IOException {
         this.rt = rt;
         this.session = session;
         EventLoop loop = rt.group().next();
         this.upstream = new DnsUpstream(rt, loop);
         try {
-            DatagramChannel dc = netns == null ? Transports.newDatagramChannel()
-                    : Netns.callIn(netns, Transports::newDatagramChannel);
-            this.udp = new Bootstrap().group(loop).channelFactory(() -> dc)
-                    .handler(new ChannelInitializer<DatagramChannel>() {
-                        @Override
-                        protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpHandler(), new DatagramDnsResponseEncoder());
-                        }
-                    }).bind(bind).syncUninterruptibly().channel();
-            InetSocketAddress actual = (InetSocketAddress) udp.localAddress();
-            this.tcp = Listeners.bind(rt, new InetSocketAddress(bind.getAddress(), actual.getPort()), netns,
-                    new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
-                                    new TcpHandler(), new TcpDnsResponseEncoder());
-                            ch.config().setAutoRead(true);
-                        }
-                    });
+            Channel u = bindUdp(loop, bind, netns);
+            channels.add(u);
+            int port = ((InetSocketAddress) u.localAddress()).getPort();
+            channels.add(bindTcp(new InetSocketAddress(bind.getAddress(), port), netns));
+            if (also != null) {
+                try {
+                    channels.add(bindUdp(loop, new InetSocketAddress(also, port), netns));
+                    channels.add(bindTcp(new InetSocketAddress(also, port), netns));
+                } catch (IOException | RuntimeException e) {
+                    System.getLogger("agentsh.net").log(System.Logger.Level.INFO,
+                            "DNS proxy: no listener on " + also + " (" + e.getMessage() + ")");
+                }
+            }
         } catch (IOException | RuntimeException e) {
-            upstream.close();
+            close();
             throw e instanceof IOException io ? io : new IOException("cannot start DNS proxy on " + bind + ": " + e.getMessage(), e);
         }
+    }
+
+    /*
+     * UDP listeners are bound to a specific address, never a wildcard: an answer to a redirected
+     * query must leave from the address the redirect delivered it to (127.0.0.1 / ::1), or
+     * conntrack cannot map it back to the server the client asked.
+     */
+    private Channel bindUdp(EventLoop loop, InetSocketAddress addr, Path netns) throws IOException {
+        DatagramChannel dc = netns == null ? Listeners.onLoop(rt, Transports::newDatagramChannel)
+                : Netns.callIn(netns, Transports::newDatagramChannel);
+        return new Bootstrap().group(loop).channelFactory(() -> dc)
+                .handler(new ChannelInitializer<DatagramChannel>() {
+                    @Override
+                    protected void initChannel(DatagramChannel ch) {
+                        ch.pipeline().addLast(new UdpHandler(), new DatagramDnsResponseEncoder());
+                    }
+                }).bind(addr).syncUninterruptibly().channel();
+    }
+
+    private Channel bindTcp(InetSocketAddress addr, Path netns) throws IOException {
+        return Listeners.bind(rt, addr, netns, new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                        new TcpHandler(), new TcpDnsResponseEncoder());
+                ch.config().setAutoRead(true);
+            }
+        });
     }
 
     /** Starts UDP and TCP listeners on {@code bind} (port 0 = any), inside {@code netns} when not null. */
     public static DnsProxy start(NetRuntime rt, SessionContext session, InetSocketAddress bind, Path netns)
             throws IOException {
-        return new DnsProxy(rt, session, bind, netns);
+        return new DnsProxy(rt, session, bind, null, netns);
+    }
+
+    /**
+     * As {@link #start}, plus the same port on {@code also} (best effort): transparent mode
+     * listens on 127.0.0.1 and ::1, where IPv4 and IPv6 redirects deliver.
+     */
+    public static DnsProxy start(NetRuntime rt, SessionContext session, InetSocketAddress bind, InetAddress also,
+                                 Path netns) throws IOException {
+        return new DnsProxy(rt, session, bind, also, netns);
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) udp.localAddress();
+        return (InetSocketAddress) channels.get(0).localAddress();
     }
 
     @Override
     public void close() {
-        udp.close().syncUninterruptibly();
-        tcp.close().syncUninterruptibly();
+        for (Channel c : channels) c.close().syncUninterruptibly();
         upstream.close();
     }
 

@@ -57,7 +57,14 @@ final class DnsUpstream implements AutoCloseable {
         this.rt = rt;
         this.loop = loop;
         this.servers = rt.config().upstreamDns();
-        this.udp = new Bootstrap().group(loop).channel(Transports.datagram())
+        // created on the loop: the upstream socket belongs in the daemon's namespace
+        io.netty.channel.socket.DatagramChannel dc;
+        try {
+            dc = loop.submit(Transports::newDatagramChannel).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the upstream DNS socket: " + e.getMessage(), e);
+        }
+        this.udp = new Bootstrap().group(loop).channelFactory(() -> dc)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket p) {

@@ -20,9 +20,24 @@ public final class Listeners {
      *              (e.g. /run/netns/NAME) to create it there; it is served by {@code rt}'s loops
      *              either way
      */
+    /**
+     * Creates a socket on one of the runtime's event-loop threads, so it lives in the daemon's
+     * namespace whatever thread asked (the loops' namespace is the daemon's by definition).
+     */
+    public static <T> T onLoop(NetRuntime rt, java.util.concurrent.Callable<T> create) throws IOException {
+        try {
+            return rt.group().next().submit(create).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
     public static Channel bind(NetRuntime rt, InetSocketAddress address, Path netns, ChannelHandler childInit)
             throws IOException {
-        ServerChannel ch = netns == null ? Transports.newServerChannel()
+        ServerChannel ch = netns == null ? onLoop(rt, Transports::newServerChannel)
                 : Netns.callIn(netns, Transports::newServerChannel);
         ServerBootstrap b = new ServerBootstrap()
                 .group(rt.group())
