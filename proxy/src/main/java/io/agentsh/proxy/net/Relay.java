@@ -18,6 +18,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
         void closed(long fromClient, long fromUpstream);
     }
 
+    private static final io.netty.channel.AdaptiveRecvByteBufAllocator BULK =
+            new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 16 << 10, 1 << 20);
     private final Channel peer;
     private final boolean clientSide;
     private final Shared shared;
@@ -52,6 +54,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
     /** Wires both directions and starts reading. */
     static void splice(Channel client, Channel upstream, Tunnel tunnel, NetCounters counters) {
         Shared s = new Shared(tunnel, counters);
+        // Bulk tunnels: let a read take up to 1 MiB (pooled) instead of 64 KiB, fewer syscalls per byte.
+        client.config().setRecvByteBufAllocator(BULK);
+        upstream.config().setRecvByteBufAllocator(BULK);
         client.pipeline().addLast("relay", new Relay(upstream, true, s));
         upstream.pipeline().addLast("relay", new Relay(client, false, s));
         client.config().setAutoRead(true);
