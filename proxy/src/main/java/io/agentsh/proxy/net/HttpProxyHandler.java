@@ -26,8 +26,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -196,18 +194,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- plain HTTP
 
     private void startHttp(HttpRequest req) {
-        URI uri;
-        try {
-            uri = new URI(req.uri());
-        } catch (URISyntaxException e) {
-            fail(HttpResponseStatus.BAD_REQUEST, "bad request URI\n");
-            return;
-        }
-        if (uri.getScheme() == null || !"http".equalsIgnoreCase(uri.getScheme()) || uri.getRawAuthority() == null) {
+        String target = req.uri();
+        if (!target.regionMatches(true, 0, "http://", 0, 7)) {
             fail(HttpResponseStatus.BAD_REQUEST, "this proxy needs absolute http:// URIs (use CONNECT for https)\n");
             return;
         }
-        String auth = uri.getRawAuthority();
+        int authEnd = 7;
+        while (authEnd < target.length()) {
+            char c = target.charAt(authEnd);
+            if (c == '/' || c == '?' || c == '#') break;
+            authEnd++;
+        }
+        String auth = target.substring(7, authEnd);
         int at = auth.lastIndexOf('@');
         if (at >= 0) auth = auth.substring(at + 1);
         HostPort hp = HostPort.parse(auth, 80);
@@ -215,8 +213,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             fail(HttpResponseStatus.BAD_REQUEST, "bad host in request URI\n");
             return;
         }
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (uri.getRawQuery() != null) path = path + "?" + uri.getRawQuery();
+        int hash = target.indexOf('#', authEnd);
+        String path = target.substring(authEnd, hash < 0 ? target.length() : hash);
+        if (path.isEmpty() || path.charAt(0) == '?') path = "/" + path;
         req.setUri(path);
         stripHopByHop(req.headers());
         req.headers().set(HttpHeaderNames.HOST, hp.authorityForHostHeader(80));
@@ -257,9 +256,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         rt.counters().allowed();
-        if (reuse) {
-            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), check.decision(), req.method().name(),
-                    upstreamAddress);
+        if (reuse) { // same host:port on a live upstream connection: its net_connect was already recorded
             sendRequest(req);
             return;
         }
