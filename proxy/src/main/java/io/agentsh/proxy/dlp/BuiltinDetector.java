@@ -1,0 +1,52 @@
+package io.agentsh.proxy.dlp;
+
+import java.util.Locale;
+
+/**
+ * The five built-in detectors, in the reference's fixed order, with its exact patterns (RE2
+ * syntax: \d, \s and \b are ASCII-only, as in Go). {@code configKey} is the key under
+ * {@code dlp.patterns}; {@code typeName} is what logs and placeholders show.
+ */
+public enum BuiltinDetector {
+    EMAIL("email", "email", "[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}"),
+    PHONE("phone", "phone", "(?:\\+1)?[-.\\s]?\\(?\\d{3}\\)?[-.\\s]?\\d{3}[-.\\s]?\\d{4}"),
+    CREDIT_CARD("credit_card", "credit_card", CreditCardDetector.PATTERN),
+    SSN("ssn", "ssn", "\\b\\d{3}[-\\s]?\\d{2}[-\\s]?\\d{4}\\b"),
+    API_KEYS("api_keys", "api_key", "(?i)(?:sk|api|key|secret|token)[-_]?[a-zA-Z0-9]{20,}");
+
+    private final String configKey;
+    private final String typeName;
+    private final String regex;
+
+    BuiltinDetector(String configKey, String typeName, String regex) {
+        this.configKey = configKey;
+        this.typeName = typeName;
+        this.regex = regex;
+    }
+
+    public String configKey() {
+        return configKey;
+    }
+
+    public String typeName() {
+        return typeName;
+    }
+
+    public String regex() {
+        return regex;
+    }
+
+    public static BuiltinDetector fromConfigKey(String key) {
+        for (BuiltinDetector b : values()) {
+            if (b.configKey.equals(key.toLowerCase(Locale.ROOT))) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("unknown dlp.patterns key '" + key
+                + "' (expected email, phone, credit_card, ssn, api_keys)");
+    }
+
+    Detector detector() {
+        return this == CREDIT_CARD ? new CreditCardDetector() : RegexDetector.compile(typeName, typeName, regex);
+    }
+}
