@@ -8,11 +8,11 @@ import java.util.Locale;
  * {@code dlp.patterns}; {@code typeName} is what logs and placeholders show.
  */
 public enum BuiltinDetector {
-    EMAIL("email", "email", "[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}"),
+    EMAIL("email", "email", EmailDetector.PATTERN),
     PHONE("phone", "phone", "(?:\\+1)?[-.\\s]?\\(?\\d{3}\\)?[-.\\s]?\\d{3}[-.\\s]?\\d{4}"),
     CREDIT_CARD("credit_card", "credit_card", CreditCardDetector.PATTERN),
     SSN("ssn", "ssn", "\\b\\d{3}[-\\s]?\\d{2}[-\\s]?\\d{4}\\b"),
-    API_KEYS("api_keys", "api_key", "(?i)(?:sk|api|key|secret|token)[-_]?[a-zA-Z0-9]{20,}");
+    API_KEYS("api_keys", "api_key", ApiKeyDetector.PATTERN);
 
     private final String configKey;
     private final String typeName;
@@ -47,6 +47,11 @@ public enum BuiltinDetector {
     }
 
     Detector detector() {
-        return this == CREDIT_CARD ? new CreditCardDetector() : RegexDetector.compile(typeName, typeName, regex);
+        return switch (this) {
+            case CREDIT_CARD -> new CreditCardDetector();
+            case API_KEYS -> new ApiKeyDetector();
+            case EMAIL -> new EmailDetector();
+            default -> RegexDetector.compile(typeName, typeName, regex);
+        };
     }
 }

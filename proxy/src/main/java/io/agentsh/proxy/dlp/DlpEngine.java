@@ -25,50 +25,44 @@ import java.util.List;
 public final class DlpEngine {
 
     private final Detector[] detectors;
-    private final int[] anchored;          // detector indices found via indexOf
-    private final int[] passDetectors;     // detector indices tracked in the shared pass (<= 64)
-    private final long[] passAlpha = new long[128];
-    private final long passNonAscii;
+    private final String[] anchors;        // per detector: its anchor, or null
+    private final boolean[][] alphabets;   // per detector: ASCII membership table
+    private final int[] anchored;          // detectors found through their anchor
+    private final int[] probed;            // the others: found by probing for long-enough runs
+    /** Distinct anchors and, for each, the detectors using it. */
+    private final String[] anchorGroups;
+    private final int[][] anchorMembers;
     private final int maxSecretLength;
-    private final int maxLookBehind;
 
     private DlpEngine(List<Detector> list, int maxSecretLength) {
         this.detectors = list.toArray(new Detector[0]);
         this.maxSecretLength = maxSecretLength;
-        List<Integer> anchors = new ArrayList<>();
-        List<Integer> pass = new ArrayList<>();
+        this.anchors = new String[detectors.length];
+        this.alphabets = new boolean[detectors.length][128];
+        List<Integer> anchoredList = new ArrayList<>();
+        List<Integer> probedList = new ArrayList<>();
         for (int i = 0; i < detectors.length; i++) {
-            if (anchorOf(detectors[i].shape()) != null) {
-                anchors.add(i);
-            } else {
-                pass.add(i);
-            }
-        }
-        // The shared pass uses one bit per detector; any beyond 64 are anchored on their runs too
-        // (widening from every position is still linear per detector, just slower).
-        while (pass.size() > 64) {
-            anchors.add(pass.remove(pass.size() - 1));
-        }
-        this.anchored = anchors.stream().mapToInt(Integer::intValue).toArray();
-        this.passDetectors = pass.stream().mapToInt(Integer::intValue).toArray();
-        long nonAscii = 0;
-        for (int b = 0; b < passDetectors.length; b++) {
-            Alphabet a = detectors[passDetectors[b]].shape().alphabet();
+            Alphabet a = detectors[i].shape().alphabet();
             for (char c = 0; c < 128; c++) {
-                if (a.contains(c)) {
-                    passAlpha[c] |= 1L << b;
-                }
+                alphabets[i][c] = a.contains(c);
             }
-            if (a.nonAscii()) {
-                nonAscii |= 1L << b;
+            String anchor = anchorOf(detectors[i].shape());
+            anchors[i] = anchor;
+            if (anchor == null) {
+                probedList.add(i);
+            } else {
+                anchoredList.add(i);
             }
         }
-        this.passNonAscii = nonAscii;
-        int look = 0;
-        for (Detector d : detectors) {
-            look = Math.max(look, d.shape().bounded() ? d.shape().maxLength() : maxSecretLength);
+        java.util.Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int i : anchoredList) {
+            groups.computeIfAbsent(anchors[i], k -> new ArrayList<>()).add(i);
         }
-        this.maxLookBehind = Math.min(look, maxSecretLength);
+        this.anchorGroups = groups.keySet().toArray(new String[0]);
+        this.anchorMembers = groups.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
+        this.anchored = anchoredList.stream().mapToInt(Integer::intValue).toArray();
+        this.probed = probedList.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Default cap on the length of a secret a stream may hold back to catch it whole. */
@@ -118,10 +112,6 @@ public final class DlpEngine {
         return maxSecretLength;
     }
 
-    int maxLookBehind() {
-        return maxLookBehind;
-    }
-
     /** The anchor of a detector: a literal prefix, or a rare single char every match holds; null if none. */
     private static String anchorOf(RegexShape shape) {
         if (shape.textAnchored()) {
@@ -159,98 +149,110 @@ public final class DlpEngine {
     /** Finds and merges all secrets in {@code text[from, length)}; text[from-1] is context. */
     Spans scan(String text, int from) {
         MatchList out = new MatchList();
-        int len = text.length();
-        for (int idx : anchored) {
-            scanAnchored(text, from, idx, out);
+        if (anchored.length > 0) {
+            scanAnchored(text, from, out);
         }
-        if (passDetectors.length > 0) {
-            scanPass(text, from, out);
+        for (int d : probed) {
+            scanProbed(text, from, d, out);
         }
         if (out.size == 0) {
             return Spans.NONE;
         }
-        return merge(out, len);
+        return merge(out);
     }
 
-    private void scanAnchored(String text, int from, int idx, MatchList out) {
-        Detector d = detectors[idx];
-        RegexShape shape = d.shape();
-        String anchor = anchorOf(shape);
-        Alphabet a = shape.alphabet();
-        int len = text.length();
-        int pos = from;
-        while (pos < len) {
-            int q = anchor.length() == 1 ? text.indexOf(anchor.charAt(0), pos) : text.indexOf(anchor, pos);
-            if (q < 0) {
-                return;
+    /**
+     * Anchored detectors: each distinct anchor is searched with String.indexOf (a vectorised JDK
+     * intrinsic); each hit is widened to the detector's run and handed to the detector once.
+     */
+    private void scanAnchored(String text, int from, MatchList out) {
+        for (int g = 0; g < anchorGroups.length; g++) {
+            String a = anchorGroups[g];
+            int[] members = anchorMembers[g];
+            int[] doneUpTo = new int[members.length];
+            int q = a.length() == 1 ? text.indexOf(a.charAt(0), from) : text.indexOf(a, from);
+            while (q >= 0) {
+                int next = Integer.MAX_VALUE;
+                for (int m = 0; m < members.length; m++) {
+                    if (q >= doneUpTo[m]) {
+                        doneUpTo[m] = widenAndFind(text, from, q, a.length(), members[m], out);
+                    }
+                    next = Math.min(next, doneUpTo[m]);
+                }
+                q = a.length() == 1 ? text.indexOf(a.charAt(0), next) : text.indexOf(a, next);
             }
-            int rs = q;
-            while (rs > from && a.contains(text.charAt(rs - 1))) {
+        }
+    }
+
+    /** Widens an anchor hit at q to the detector's alphabet run, scans it; returns the run end. */
+    private int widenAndFind(String text, int from, int q, int anchorLength, int d, MatchList out) {
+        RegexShape shape = detectors[d].shape();
+        boolean[] a = alphabets[d];
+        boolean nonAscii = shape.alphabet().nonAscii();
+        int len = text.length();
+        int rs = q;
+        while (rs > from && in(a, nonAscii, text.charAt(rs - 1))) {
+            rs--;
+        }
+        int re = q + anchorLength;
+        while (re < len && in(a, nonAscii, text.charAt(re))) {
+            re++;
+        }
+        if (re - rs >= shape.minLength()) {
+            detectors[d].find(text, rs, re, out, d);
+        }
+        return Math.max(re, q + 1);
+    }
+
+    private static boolean in(boolean[] table, boolean nonAscii, char c) {
+        return c < 128 ? table[c] : nonAscii;
+    }
+
+    /**
+     * Finds the runs of detector d's alphabet that are long enough, probing only every
+     * minLength-th character (a run that long must cover a probe), then widening around a hit.
+     */
+    private void scanProbed(String text, int from, int d, MatchList out) {
+        RegexShape shape = detectors[d].shape();
+        boolean[] a = alphabets[d];
+        boolean nonAscii = shape.alphabet().nonAscii();
+        int step = Math.max(1, shape.minLength());
+        int minDigits = shape.minDigits();
+        int len = text.length();
+        int prevEnd = from;
+        int i = from + step - 1;
+        while (i < len) {
+            if (!in(a, nonAscii, text.charAt(i))) {
+                i += step;
+                continue;
+            }
+            int rs = i;
+            while (rs > prevEnd && in(a, nonAscii, text.charAt(rs - 1))) {
                 rs--;
             }
-            int re = q + anchor.length();
-            while (re < len && a.contains(text.charAt(re))) {
+            int re = i + 1;
+            while (re < len && in(a, nonAscii, text.charAt(re))) {
                 re++;
             }
-            if (re - rs >= shape.minLength()) {
-                d.find(text, rs, re, out, idx);
+            if (re - rs >= step && (minDigits == 0 || digits(text, rs, re) >= minDigits)) {
+                detectors[d].find(text, rs, re, out, d);
             }
-            pos = Math.max(re, q + 1);
+            prevEnd = re;
+            i = re + step;
         }
     }
 
-    private void scanPass(String text, int from, MatchList out) {
-        int n = passDetectors.length;
-        int[] runStart = new int[n];
-        int[] digitsAtStart = new int[n];
-        int[] minLen = new int[n];
-        int[] minDigits = new int[n];
-        for (int b = 0; b < n; b++) {
-            RegexShape s = detectors[passDetectors[b]].shape();
-            minLen[b] = s.minLength();
-            minDigits[b] = s.minDigits();
-        }
-        long[] alpha = passAlpha;
-        long nonAscii = passNonAscii;
-        long open = 0;
-        int digits = 0;
-        int len = text.length();
-        for (int i = from; i < len; i++) {
-            char c = text.charAt(i);
-            long m = c < 128 ? alpha[c] : nonAscii;
-            long changed = open ^ m;
-            if (changed != 0) {
-                long ended = open & changed;
-                while (ended != 0) {
-                    int b = Long.numberOfTrailingZeros(ended);
-                    ended &= ended - 1;
-                    if (i - runStart[b] >= minLen[b] && digits - digitsAtStart[b] >= minDigits[b]) {
-                        detectors[passDetectors[b]].find(text, runStart[b], i, out, passDetectors[b]);
-                    }
-                }
-                long started = m & changed;
-                while (started != 0) {
-                    int b = Long.numberOfTrailingZeros(started);
-                    started &= started - 1;
-                    runStart[b] = i;
-                    digitsAtStart[b] = digits;
-                }
-                open = m;
-            }
-            if ((char) (c - '0') <= 9) {
-                digits++;
+    private static int digits(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if ((char) (text.charAt(i) - '0') <= 9) {
+                n++;
             }
         }
-        while (open != 0) {
-            int b = Long.numberOfTrailingZeros(open);
-            open &= open - 1;
-            if (len - runStart[b] >= minLen[b] && digits - digitsAtStart[b] >= minDigits[b]) {
-                detectors[passDetectors[b]].find(text, runStart[b], len, out, passDetectors[b]);
-            }
-        }
+        return n;
     }
 
-    private static Spans merge(MatchList m, int len) {
+    private static Spans merge(MatchList m) {
         long[] order = new long[m.size];
         for (int i = 0; i < m.size; i++) {
             order[i] = ((long) m.starts[i] << 32) | i;
