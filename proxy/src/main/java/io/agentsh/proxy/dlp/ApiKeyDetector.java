@@ -11,7 +11,6 @@ package io.agentsh.proxy.dlp;
 record ApiKeyDetector(String name, String display, RegexShape shape) implements Detector {
 
     static final String PATTERN = "(?i)(?:sk|api|key|secret|token)[-_]?[a-zA-Z0-9]{20,}";
-    private static final String[] KEYWORDS = {"sk", "api", "key", "secret", "token"};
     private static final int MIN_LENGTH = 22;
 
     ApiKeyDetector() {
@@ -46,12 +45,17 @@ record ApiKeyDetector(String name, String display, RegexShape shape) implements 
     }
 
     private static int keywordAt(String text, int i) {
-        for (String k : KEYWORDS) {
-            if (text.regionMatches(true, i, k, 0, k.length()) && asciiOnly(text, i, k.length())) {
-                return k.length();
+        String k;
+        switch (text.charAt(i) | 0x20) {   // ASCII lower case
+            case 's' -> k = (text.charAt(i + 1) | 0x20) == 'k' ? "sk" : "secret";
+            case 'a' -> k = "api";
+            case 'k' -> k = "key";
+            case 't' -> k = "token";
+            default -> {
+                return 0;
             }
         }
-        return 0;
+        return text.regionMatches(true, i, k, 0, k.length()) && asciiOnly(text, i, k.length()) ? k.length() : 0;
     }
 
     /** regionMatches(ignoreCase) also folds some non-ASCII letters; RE2 ASCII classes do not. */

@@ -9,9 +9,9 @@ import java.util.Locale;
  */
 public enum BuiltinDetector {
     EMAIL("email", "email", EmailDetector.PATTERN),
-    PHONE("phone", "phone", "(?:\\+1)?[-.\\s]?\\(?\\d{3}\\)?[-.\\s]?\\d{3}[-.\\s]?\\d{4}"),
+    PHONE("phone", "phone", PhoneDetector.PATTERN),
     CREDIT_CARD("credit_card", "credit_card", CreditCardDetector.PATTERN),
-    SSN("ssn", "ssn", "\\b\\d{3}[-\\s]?\\d{2}[-\\s]?\\d{4}\\b"),
+    SSN("ssn", "ssn", SsnDetector.PATTERN),
     API_KEYS("api_keys", "api_key", ApiKeyDetector.PATTERN);
 
     private final String configKey;
@@ -48,10 +48,11 @@ public enum BuiltinDetector {
 
     Detector detector() {
         return switch (this) {
-            case CREDIT_CARD -> new CreditCardDetector();
             case API_KEYS -> new ApiKeyDetector();
             case EMAIL -> new EmailDetector();
-            default -> RegexDetector.compile(typeName, typeName, regex);
+            case PHONE -> new PhoneDetector();
+            case SSN -> new SsnDetector();
+            case CREDIT_CARD -> new CreditCardDetector();
         };
     }
 }

@@ -4,7 +4,7 @@ package io.agentsh.proxy.dlp;
  * One kind of secret. {@code name} is the internal type recorded in logs and events,
  * {@code display} the label shown in place of the secret.
  */
-sealed interface Detector permits RegexDetector, CreditCardDetector, ApiKeyDetector, EmailDetector {
+sealed interface Detector permits RegexDetector, CreditCardDetector, ApiKeyDetector, EmailDetector, PhoneDetector, SsnDetector {
 
     String name();
 
