@@ -29,6 +29,11 @@ public final class DlpEngine {
     private final boolean[][] alphabets;   // per detector: ASCII membership table
     private final int[] anchored;          // detectors found through their anchor
     private final int[] probed;            // the others: found by probing for long-enough runs
+    private final int[] digitDetectors;    // probed together: detectors whose matches need digits
+    private final boolean[] digitUnion;
+    private final boolean digitUnionNonAscii;
+    private final int digitMinLength;
+    private final int digitMinDigits;
     /** Distinct anchors and, for each, the detectors using it. */
     private final String[] anchorGroups;
     private final int[][] anchorMembers;
@@ -62,7 +67,28 @@ public final class DlpEngine {
         this.anchorMembers = groups.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
                 .toArray(int[][]::new);
         this.anchored = anchoredList.stream().mapToInt(Integer::intValue).toArray();
-        this.probed = probedList.stream().mapToInt(Integer::intValue).toArray();
+        // Detectors that need digits (phone, ssn, card) share one probe over the union of their
+        // alphabets; each then sees only its own runs inside the union run.
+        List<Integer> digitGroup = probedList.stream().filter(i -> detectors[i].shape().minDigits() > 0).toList();
+        List<Integer> rest = probedList.stream().filter(i -> detectors[i].shape().minDigits() == 0).toList();
+        this.digitDetectors = digitGroup.stream().mapToInt(Integer::intValue).toArray();
+        this.probed = rest.stream().mapToInt(Integer::intValue).toArray();
+        boolean[] union = new boolean[128];
+        boolean unionNonAscii = false;
+        int minLen = Integer.MAX_VALUE;
+        int minDig = Integer.MAX_VALUE;
+        for (int i : digitDetectors) {
+            for (char c = 0; c < 128; c++) {
+                union[c] |= alphabets[i][c];
+            }
+            unionNonAscii |= detectors[i].shape().alphabet().nonAscii();
+            minLen = Math.min(minLen, detectors[i].shape().minLength());
+            minDig = Math.min(minDig, detectors[i].shape().minDigits());
+        }
+        this.digitUnion = union;
+        this.digitUnionNonAscii = unionNonAscii;
+        this.digitMinLength = minLen;
+        this.digitMinDigits = minDig;
     }
 
     /** Default cap on the length of a secret a stream may hold back to catch it whole. */
@@ -155,6 +181,9 @@ public final class DlpEngine {
         for (int d : probed) {
             scanProbed(text, from, d, out);
         }
+        if (digitDetectors.length > 0) {
+            scanDigitGroup(text, from, out);
+        }
         if (out.size == 0) {
             return Spans.NONE;
         }
@@ -209,8 +238,9 @@ public final class DlpEngine {
     }
 
     /**
-     * Finds the runs of detector d's alphabet that are long enough, probing only every
-     * minLength-th character (a run that long must cover a probe), then widening around a hit.
+     * Finds the runs of detector d's alphabet that are at least minLength long without looking
+     * at most characters: each window of minLength characters is checked from its end backwards,
+     * and the first character outside the alphabet moves the next window past it.
      */
     private void scanProbed(String text, int from, int d, MatchList out) {
         RegexShape shape = detectors[d].shape();
@@ -222,11 +252,18 @@ public final class DlpEngine {
         int prevEnd = from;
         int i = from + step - 1;
         while (i < len) {
-            if (!in(a, nonAscii, text.charAt(i))) {
-                i += step;
+            // Is text[i-step+1 .. i] all in the alphabet? Checked backwards: at the first miss j,
+            // no long-enough run can start at or before j, so the next window ends at j + step.
+            int lo = i - step + 1;
+            int j = i;
+            while (j >= lo && in(a, nonAscii, text.charAt(j))) {
+                j--;
+            }
+            if (j >= lo) {
+                i = j + step;
                 continue;
             }
-            int rs = i;
+            int rs = lo;
             while (rs > prevEnd && in(a, nonAscii, text.charAt(rs - 1))) {
                 rs--;
             }
@@ -239,6 +276,68 @@ public final class DlpEngine {
             }
             prevEnd = re;
             i = re + step;
+        }
+    }
+
+    /** One probe pass for the digit detectors; each union run with enough digits is split per detector. */
+    private void scanDigitGroup(String text, int from, MatchList out) {
+        boolean[] a = digitUnion;
+        boolean nonAscii = digitUnionNonAscii;
+        int step = Math.max(1, digitMinLength);
+        int len = text.length();
+        int prevEnd = from;
+        int i = from + step - 1;
+        while (i < len) {
+            // Is text[i-step+1 .. i] all in the alphabet? Checked backwards: at the first miss j,
+            // no long-enough run can start at or before j, so the next window ends at j + step.
+            int lo = i - step + 1;
+            int j = i;
+            while (j >= lo && in(a, nonAscii, text.charAt(j))) {
+                j--;
+            }
+            if (j >= lo) {
+                i = j + step;
+                continue;
+            }
+            int rs = lo;
+            while (rs > prevEnd && in(a, nonAscii, text.charAt(rs - 1))) {
+                rs--;
+            }
+            int re = i + 1;
+            while (re < len && in(a, nonAscii, text.charAt(re))) {
+                re++;
+            }
+            if (re - rs >= step && digits(text, rs, re) >= digitMinDigits) {
+                for (int d : digitDetectors) {
+                    findInSubRuns(text, rs, re, d, out);
+                }
+            }
+            prevEnd = re;
+            i = re + step;
+        }
+    }
+
+    /** Hands detector d each run of its own alphabet inside [from, to) that is long enough and has enough digits. */
+    private void findInSubRuns(String text, int from, int to, int d, MatchList out) {
+        RegexShape shape = detectors[d].shape();
+        boolean[] a = alphabets[d];
+        boolean nonAscii = shape.alphabet().nonAscii();
+        int i = from;
+        while (i < to) {
+            while (i < to && !in(a, nonAscii, text.charAt(i))) {
+                i++;
+            }
+            int rs = i;
+            int digits = 0;
+            while (i < to && in(a, nonAscii, text.charAt(i))) {
+                if ((char) (text.charAt(i) - '0') <= 9) {
+                    digits++;
+                }
+                i++;
+            }
+            if (i - rs >= shape.minLength() && digits >= shape.minDigits()) {
+                detectors[d].find(text, rs, i, out, d);
+            }
         }
     }
 
