@@ -172,7 +172,7 @@ final class Exchange {
     }
 
     void clientWritable() {
-        if (upstream != null && !done) {
+        if (upstream != null && !done && sse != null) {
             upstream.config().setAutoRead(true);
         }
     }
@@ -181,13 +181,14 @@ final class Exchange {
         if (sse.blockReason() != null) {
             upstreamReusable = false;   // the rest of the upstream stream is abandoned
         }
-        client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(closeUnlessKeepAlive());
-        List<FieldRedaction> responseRedactions = sse.redactions();
+        // Logged before the last write, so a client that has the whole response also finds it in the log.
         complete(head.status().code(), head.headers(), streamedBytes,
-                "sha256:" + HexFormat.of().formatHex(streamedHash.digest()), responseRedactions, sse.blockReason());
+                "sha256:" + HexFormat.of().formatHex(streamedHash.digest()), sse.redactions(), sse.blockReason());
+        client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(closeUnlessKeepAlive());
     }
 
     private void finishBuffered() {
+        releaseUpstream();   // the response is complete: the connection is free even while we scan
         byte[] bytes = ByteBufUtil.getBytes(body);
         body.release();
         body = null;
@@ -196,7 +197,20 @@ final class Exchange {
         } catch (java.io.IOException notJson) {
             // no usage in a non-JSON body
         }
-        BodyRedaction r = session.redactor.redactBody(bytes);
+        if (bytes.length < LlmProxy.INLINE_DLP_LIMIT) {
+            sendBuffered(session.redactor.redactBody(bytes));
+        } else {
+            proxy.dlpExecutor().execute(() -> {
+                BodyRedaction r = session.redactor.redactBody(bytes);
+                client.executor().execute(() -> sendBuffered(r));
+            });
+        }
+    }
+
+    private void sendBuffered(BodyRedaction r) {
+        if (done) {
+            return;
+        }
         if (r.blocked()) {
             respondError(HttpResponseStatus.FORBIDDEN, "response " + r.blockReason());
             return;
@@ -206,8 +220,8 @@ final class Exchange {
         copyHeaders(head.headers(), resp.headers());
         resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, out.length);
         setClientConnection(resp);
-        client.writeAndFlush(resp).addListener(closeUnlessKeepAlive());
         complete(head.status().code(), head.headers(), out.length, hash(out), r.redactions(), null);
+        client.writeAndFlush(resp).addListener(closeUnlessKeepAlive());
     }
 
     /** The upstream failed before or during the response. */
@@ -235,9 +249,9 @@ final class Exchange {
     }
 
     private void respondError(HttpResponseStatus status, String message) {
+        complete(status.code(), null, 0, "", List.of(), message);
         client.writeAndFlush(ErrorResponses.of(dialect, status, message, clientKeepAlive, 0))
                 .addListener(closeUnlessKeepAlive());
-        complete(status.code(), null, 0, "", List.of(), message);
     }
 
     private ChannelFutureListener closeUnlessKeepAlive() {
@@ -261,16 +275,7 @@ final class Exchange {
             body.release();
             body = null;
         }
-        if (upstream != null) {
-            upstream.attr(Upstreams.EXCHANGE).set(null);
-            upstream.config().setAutoRead(true);
-            if (upstreamReusable) {
-                pool.release(upstream);
-            } else {
-                upstream.close();
-                pool.release(upstream);
-            }
-        }
+        releaseUpstream();
         Usage u = usage.usage();
         long now = System.nanoTime();
         session.limiter.finished(u, now);
@@ -325,6 +330,21 @@ final class Exchange {
             f.put("error", error);
         }
         proxy.emit(new LlmEvent("llm_request", session.id, Instant.now(), f));
+    }
+
+    /** Detaches from the upstream connection: back to the pool if it can carry another request, else closed. */
+    private void releaseUpstream() {
+        if (upstream == null) {
+            return;
+        }
+        Channel ch = upstream;
+        upstream = null;
+        ch.attr(Upstreams.EXCHANGE).set(null);
+        ch.config().setAutoRead(true);
+        if (!upstreamReusable) {
+            ch.close();
+        }
+        pool.release(ch);
     }
 
     static ObjectNode headersJson(HttpHeaders headers) {

@@ -76,12 +76,36 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         if (refusal != null) {
             reply(ctx, ErrorResponses.of(dialect, HttpResponseStatus.TOO_MANY_REQUESTS, refusal.message(), keepAlive,
                     refusal.retryAfterSeconds()), keepAlive);
-            proxy.emitRejected(session, requestId, dialect, req, 429, refusal.message());
+            proxy.emitRejected(session, requestId, dialect, req.method().name(), req.uri(), 429, refusal.message());
             return;
         }
         session.totalRequests.incrementAndGet();
         byte[] body = ByteBufUtil.getBytes(req.content());
-        BodyRedaction dlp = session.redactor.redactBody(body);
+        Incoming in = new Incoming(req.method(), req.uri(), req.headers().copy(), keepAlive);
+        ctx.channel().config().setAutoRead(false);
+        if (body.length < LlmProxy.INLINE_DLP_LIMIT) {
+            forward(ctx, in, route, session, dialect, requestId, start, session.redactor.redactBody(body));
+        } else {
+            // Scanning megabytes would stall every connection on this event loop: do it aside.
+            proxy.dlpExecutor().execute(() -> {
+                BodyRedaction dlp = session.redactor.redactBody(body);
+                ctx.executor().execute(() -> forward(ctx, in, route, session, dialect, requestId, start, dlp));
+            });
+        }
+    }
+
+    /** What the rest of the pipeline needs of a request once its buffer is released. */
+    private record Incoming(io.netty.handler.codec.http.HttpMethod method, String uri, HttpHeaders headers,
+                            boolean keepAlive) {
+    }
+
+    private void forward(ChannelHandlerContext ctx, Incoming req, LlmProxy.Route route, LlmSession session, Dialect dialect,
+                         String requestId, long start, BodyRedaction dlp) {
+        boolean keepAlive = req.keepAlive();
+        if (!ctx.channel().isActive()) {
+            session.limiter.finished(Usage.NONE, System.nanoTime());
+            return;
+        }
         if (!dlp.redactions().isEmpty()) {
             session.requestsWithRedactions.incrementAndGet();
         }
@@ -89,7 +113,7 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             session.limiter.finished(Usage.NONE, System.nanoTime());
             reply(ctx, ErrorResponses.of(dialect, HttpResponseStatus.FORBIDDEN, "request " + dlp.blockReason(), keepAlive, 0),
                     keepAlive);
-            proxy.emitRejected(session, requestId, dialect, req, 403, dlp.blockReason());
+            proxy.emitRejected(session, requestId, dialect, req.method().name(), req.uri(), 403, dlp.blockReason());
             return;
         }
         Upstreams.Origin origin = proxy.origin(dialect, req.headers());
@@ -116,7 +140,6 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         Exchange ex = new Exchange(proxy, session, requestId, dialect, ctx, keepAlive, start, req.method().name(),
                 route.path(), model, dlp.redactions(), proxy.settings().maxBodyBytes());
         current = ex;
-        ctx.channel().config().setAutoRead(false);
         ChannelPool pool = proxy.upstreams().pool(origin, ctx.channel().eventLoop());
         pool.acquire().addListener((Future<Channel> f) -> {
             if (!f.isSuccess()) {
@@ -135,7 +158,7 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         });
     }
 
-    private void logRequest(LlmSession session, String requestId, Dialect dialect, FullHttpRequest req, String path,
+    private void logRequest(LlmSession session, String requestId, Dialect dialect, Incoming req, String path,
                             String model, BodyRedaction dlp) {
         ObjectNode e = proxy.log().newEntry();
         e.put("id", requestId);
@@ -183,7 +206,13 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     private static void reply(ChannelHandlerContext ctx, FullHttpResponse resp, boolean keepAlive) {
-        ctx.writeAndFlush(resp).addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(resp).addListener(keepAlive ? (ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                f.channel().config().setAutoRead(true);
+            } else {
+                f.channel().close();
+            }
+        } : ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -207,10 +206,24 @@ public final class LlmProxy implements AutoCloseable {
         return openai;
     }
 
-    void emitRejected(LlmSession session, String requestId, Dialect dialect, FullHttpRequest req, int status, String why) {
+    void emitRejected(LlmSession session, String requestId, Dialect dialect, String method, String path, int status,
+                      String why) {
         emit(new LlmEvent("llm_request", session.id, Instant.now(), FrontendHandler.fields("request_id", requestId,
-                "dialect", dialect.wireName(), "method", req.method().name(), "path", req.uri(), "status", status,
-                "error", why)));
+                "dialect", dialect.wireName(), "method", method, "path", path, "status", status, "error", why)));
+    }
+
+    /** Bodies at least this large are scanned off the event loop. */
+    static final int INLINE_DLP_LIMIT = 256 * 1024;
+
+    private final java.util.concurrent.ExecutorService dlpExecutor = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "agentsh-llm-dlp");
+                t.setDaemon(true);
+                return t;
+            });
+
+    java.util.concurrent.Executor dlpExecutor() {
+        return dlpExecutor;
     }
 
     void emit(LlmEvent e) {
@@ -243,6 +256,7 @@ public final class LlmProxy implements AutoCloseable {
             listener.close().awaitUninterruptibly();
         }
         upstreams.close();
+        dlpExecutor.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         log.close();
     }

@@ -280,4 +280,52 @@ class LlmProxyEndToEndTest {
         assertEquals(502, r.statusCode(), r.body());
         assertEquals(0, anthropic.received.size());
     }
+
+    @Test
+    void largeBodiesAreScannedOffTheEventLoopBothWays() throws Exception {
+        LlmSessionHandle h = start(null, DlpMode.REDACT);
+        String filler = "lorem ipsum dolor sit amet ".repeat(20_000);   // ~540 KB
+        anthropic.reply = FakeUpstream.Reply.json("{\"content\":[{\"type\":\"text\",\"text\":\"" + filler + AWS_KEY
+                + "\"}],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}");
+        HttpResponse<String> r = post(h.anthropicBaseUrl() + "/v1/messages",
+                "{\"messages\":[{\"content\":\"" + filler + AWS_KEY + "\"}]}", "x-api-key", "k");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().endsWith("[REDACTED:AWS_KEY]\"}],\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}"),
+                r.body().substring(r.body().length() - 80));
+        assertTrue(anthropic.received.get(0).body().endsWith("[REDACTED:AWS_KEY]\"}]}"));
+    }
+
+    @Test
+    void openAiResponsesApiStreamIsRedactedAcrossDeltas() throws Exception {
+        LlmSessionHandle h = start(null, DlpMode.REDACT);
+        List<String> ev = new ArrayList<>();
+        for (String p : List.of("key AKIAIOSF", "ODNN7EXAMPLE", " done")) {
+            ev.add("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
+                    + "\"output_index\":0,\"content_index\":0,\"delta\":" + JSON.writeValueAsString(p) + "}\n\n");
+        }
+        ev.add("event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"item_id\":\"msg_1\","
+                + "\"output_index\":0,\"content_index\":0,\"text\":\"key AKIAIOSFODNN7EXAMPLE done\"}\n\n");
+        ev.add("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"usage\":"
+                + "{\"input_tokens\":7,\"output_tokens\":3}}}\n\n");
+        openai.reply = FakeUpstream.Reply.sse(ev);
+        HttpResponse<String> r = post(h.openaiBaseUrl() + "/responses", "{\"model\":\"m\",\"stream\":true}",
+                "authorization", "Bearer sk-x");
+        StringBuilder text = new StringBuilder();
+        String done = null;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith("data: ")) {
+                JsonNode n = JSON.readTree(line.substring(6));
+                if (n.path("type").asText().equals("response.output_text.delta")) {
+                    text.append(n.path("delta").asText());
+                } else if (n.path("type").asText().equals("response.output_text.done")) {
+                    done = n.path("text").asText();
+                }
+            }
+        }
+        assertEquals("key [REDACTED:AWS_KEY] done", text.toString());
+        assertEquals("key [REDACTED:AWS_KEY] done", done);
+        assertFalse(r.body().contains("EXAMPLE"));
+        JsonNode resp = logLines(h).get(1);
+        assertEquals(7, resp.at("/usage/input_tokens").asInt());
+    }
 }
