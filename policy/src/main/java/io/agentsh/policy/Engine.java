@@ -32,21 +32,21 @@ public final class Engine {
      * duplicate slashes); symlinks must already be resolved by the caller. Any numeric
      * {@code /proc/PID/...} is treated as another process's.
      */
-    public Verdict checkFile(String path, FileOperation op) { return compiled.files().check(path, op, -1); }
+    public Verdict checkFile(String path, FileOperation op) { return compiled.checkFile(path, op, -1); }
 
     /** As {@link #checkFile(String, FileOperation)}; {@code /proc/<callerPid>/...} counts as the caller's own. */
-    public Verdict checkFile(String path, FileOperation op, long callerPid) { return compiled.files().check(path, op, callerPid); }
+    public Verdict checkFile(String path, FileOperation op, long callerPid) { return compiled.checkFile(path, op, callerPid); }
 
     /**
      * The API / shim pre-check of a command ({@code args} without argv[0]): unwraps wrappers
      * (env, nice, timeout, sudo, ...), looks into simple {@code sh -c} scripts, and returns the
      * strictest verdict found.
      */
-    public Verdict checkCommand(String command, List<String> args) { return compiled.commands().checkCommand(command, args); }
+    public Verdict checkCommand(String command, List<String> args) { return compiled.checkCommand(command, args); }
 
     /** The exec-time check ({@code argv} includes argv[0]); {@code depth} 0 = the session's direct command. */
     public Verdict checkExecve(String filename, List<String> argv, int depth) {
-        return compiled.commands().checkExecve(filename, argv, depth);
+        return compiled.checkExecve(filename, argv, depth);
     }
 
     /**
@@ -55,23 +55,26 @@ public final class Engine {
      * {@code dialled} (the addresses really connected to) or the literal; the engine never resolves names.
      */
     public Verdict checkNetwork(String host, int port, List<InetAddress> dialled) {
-        return compiled.network().check(host, port, dialled);
+        return compiled.checkNetwork(host, port, dialled);
     }
 
     /** Decides a unix-socket operation; abstract sockets are passed as {@code @name}. */
-    public Verdict checkUnixSocket(String path, UnixSocketOperation op) { return compiled.unixSockets().check(path, op); }
+    public Verdict checkUnixSocket(String path, UnixSocketOperation op) { return compiled.checkUnixSocket(path, op); }
 
     /** Decides a signal from a process in the session to {@code target} (signal number 1..64). */
-    public SignalVerdict checkSignal(int signal, SignalTarget target) { return compiled.signals().check(signal, target); }
+    public SignalVerdict checkSignal(int signal, SignalTarget target) { return compiled.checkSignal(signal, target); }
 
     /** The first {@code dns_redirects} entry matching {@code host} (lower-cased, trailing dot stripped). */
-    public Optional<DnsRedirect> dnsRedirect(String host) { return compiled.redirects().dns(host); }
+    public Optional<DnsRedirect> dnsRedirect(String host) { return compiled.dnsRedirect(host); }
 
     /** The first {@code connect_redirects} entry matching {@code host:port}. */
-    public Optional<ConnectRedirect> connectRedirect(String host, int port) { return compiled.redirects().connect(host, port); }
+    public Optional<ConnectRedirect> connectRedirect(String host, int port) { return compiled.connectRedirect(host, port); }
 
     /** The global env policy with the injected variables (command verdicts carry their own). */
     public EnvFilter envFilter() { return compiled.envFilter(); }
 
     public ResourceLimits limits() { return compiled.policy().resourceLimits(); }
+
+    /** The lexical normalisation {@link #checkFile} applies ({@code .}, {@code ..}, duplicate and trailing slashes). */
+    public static String normalisePath(String path) { return io.agentsh.policy.internal.match.PathNorm.normalise(path); }
 }

@@ -19,7 +19,7 @@ public final class EngineOptions {
 
     /** Built-in protected paths (CONTRACT §2): reads never fall through to a catch-all for these. */
     public static final List<String> DEFAULT_PROTECTED_PATHS = List.of(
-            "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d/**",
+            "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers*", "/etc/sudoers.d/**",
             "/etc/ssh/ssh_host_*", "/proc/kcore");
 
     /** Directories the dynamic loader reads from: reads there are allowed even under a catch-all deny. */

@@ -18,7 +18,8 @@ import java.util.Map;
  * A loaded, validated policy file (reference §2), before compilation. Sections we carry but do
  * not interpret (mcp_rules, process_contexts, providers, http_services, db_services, ...) are kept
  * in {@link #opaque()} as plain values (maps, lists, strings). {@link #document()} is the whole
- * file as plain values, for {@code agentsh policy show}.
+ * file as plain values, for {@code agentsh policy show}. {@link #warnings()}: what the loader
+ * accepted but had to interpret (an operation name no layer produces, a glob-style args pattern).
  */
 public record Policy(String source, int version, String name, String description,
                      List<FileRule> fileRules, List<NetworkRule> networkRules, List<CommandRule> commandRules,
@@ -27,7 +28,7 @@ public record Policy(String source, int version, String name, String description
                      List<ConnectRedirectRule> connectRedirects, ResourceLimits resourceLimits,
                      EnvPolicy envPolicy, AuditSettings audit, Map<String, String> envInject,
                      TransparentCommands transparentCommands, Map<String, Object> opaque,
-                     Map<String, Object> document) {
+                     Map<String, Object> document, List<Problem> warnings) {
 
     public Policy {
         fileRules = List.copyOf(fileRules);
@@ -40,5 +41,6 @@ public record Policy(String source, int version, String name, String description
         connectRedirects = List.copyOf(connectRedirects);
         envInject = Map.copyOf(envInject);
         opaque = Map.copyOf(opaque);
+        warnings = List.copyOf(warnings);
     }
 }
