@@ -3,6 +3,7 @@ package io.agentsh.cli;
 import io.agentsh.cli.policy.DebugCommand;
 import io.agentsh.cli.policy.PolicyCommand;
 import io.agentsh.cli.policy.PolicyTestCommand;
+import io.agentsh.cli.trash.TrashCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -23,7 +24,8 @@ public final class Main implements Runnable {
     public static final List<Class<?>> VERBS = List.of(
             DebugCommand.class,
             PolicyTestCommand.class,
-            PolicyCommand.class);
+            PolicyCommand.class,
+            TrashCommand.class);
 
     @Option(names = "--server", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")
