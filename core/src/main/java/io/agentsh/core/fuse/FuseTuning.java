@@ -16,6 +16,6 @@ final class FuseTuning {
                 "fsname=" + WorkspaceMounts.FS_NAME, "subtype=" + WorkspaceMounts.SUBTYPE,
                 "allow_other", "default_permissions", "use_ino",
                 "big_writes", "max_write=131072", "max_read=131072", "max_readahead=1048576",
-                "auto_cache", "entry_timeout=1", "attr_timeout=1", "negative_timeout=0")};
+                "auto_cache", "splice_write", "splice_move", "entry_timeout=1", "attr_timeout=1", "negative_timeout=0")};
     }
 }

@@ -20,7 +20,7 @@ public interface LibC {
     int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     int MNT_DETACH = 2;
     int ENOENT = 2, EIO = 5, EBADF = 9, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21,
-            EINVAL = 22, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39, ENODATA = 61, ENOTSUP = 95;
+            EINVAL = 22, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39, ENODATA = 61, ENOTSUP = 95, ENOMEM = 12;
 
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 
@@ -51,5 +51,6 @@ public interface LibC {
     int utimensat(int dirfd, String path, @In Pointer times, int flags);
     int faccessat(int dirfd, String path, int mode, int flags);
     int umount2(String target, int flags);
+    Pointer malloc(@size_t long size);
     int geteuid();
 }

@@ -33,6 +33,7 @@ import ru.serce.jnrfuse.struct.Timespec;
  */
 final class WorkspaceFs extends FuseStubFS {
     private static final LibC C = LibC.INSTANCE;
+    private static final int FUSE_BUF_IS_FD = 1 << 1, FUSE_BUF_FD_SEEK = 1 << 2;
 
     private final String sessionId;
     private final String workspace;      // the real path, as policies and the trash name it
@@ -180,6 +181,26 @@ final class WorkspaceFs extends FuseStubFS {
 
     @Override public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         return err(C.pread((int) fi.fh.get(), buf, size, offset));
+    }
+
+    /**
+     * Answers a read with the backing fd itself (a fuse_bufvec of one FUSE_BUF_IS_FD buffer):
+     * libfuse moves the bytes from the backing file to /dev/fuse (splice where it can) without the
+     * data ever passing through Java. libfuse frees the vector.
+     */
+    @Override public int read_buf(String path, Pointer bufp, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        Pointer v = C.malloc(64);
+        if (v == null) return -LibC.ENOMEM;
+        v.putLong(0, 1);                 // count
+        v.putLong(8, 0);                 // idx
+        v.putLong(16, 0);                // off
+        v.putLong(24, size);             // buf[0].size
+        v.putLong(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);   // flags (enum, then padding)
+        v.putLong(40, 0);                // mem = NULL
+        v.putLong(48, fi.fh.get() & 0xffffffffL);           // fd (int, then padding)
+        v.putLong(56, offset);           // pos
+        bufp.putPointer(0, v);
+        return 0;
     }
 
     @Override public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {

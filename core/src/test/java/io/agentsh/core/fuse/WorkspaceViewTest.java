@@ -148,6 +148,23 @@ class WorkspaceViewTest {
         assertTrue(store.list(null).isEmpty());
     }
 
+    @Test void deferredMountHappensOnFirstUse() throws Exception {
+        Path ws2 = Files.createDirectory(tmp.resolve("ws2"));
+        DeferredMount d = mounts.defer("sess-2", ws2, new WorkspaceMounts.ViewSpec(policy(), AuditMode.SOFT_BLOCK, null, null), false);
+        Path mp = tmp.resolve("sessions/sess-2/workspace-mnt");
+        assertFalse(d.isMounted());
+        assertFalse(MountTable.isMountPoint(mp));
+        WorkspaceMount m = d.get();
+        assertSame(m, d.get());
+        assertTrue(MountTable.isFuseMount(mp));
+        Files.writeString(mp.resolve("f"), "x");
+        // soft_block (global) with a policy that says soft_delete: the rule wins and, with no trash, fails closed (EIO), deleting nothing.
+        assertThrows(IOException.class, () -> Files.delete(mp.resolve("f")));
+        assertTrue(Files.exists(ws2.resolve("f")));
+        m.close();
+        assertFalse(MountTable.isMountPoint(mp));
+    }
+
     @Test void unmountLeavesNothingBehindAndSweepRemovesStaleMounts() throws Exception {
         Path mp = view.mountPoint();
         Path ns = view.namespaceFile().orElseThrow();
