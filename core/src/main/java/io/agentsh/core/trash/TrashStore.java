@@ -40,6 +40,8 @@ public final class TrashStore implements AutoCloseable {
     public static final long DEFAULT_HASH_LIMIT = 1_000_000L;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final String PARTIAL = ".partial";
+    private static final java.nio.file.attribute.FileAttribute<?> MANIFEST_MODE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"));
 
     /** Test seam: lets a test stop an operation at a named point, as a crash would. */
     interface FailPoint { void reached(String point) throws IOException; }
@@ -437,8 +439,9 @@ public final class TrashStore implements AutoCloseable {
 
     // ---- plumbing ------------------------------------------------------------------------
 
+    /** A token is in use while anything of it is on disk (a journal may outlive its payload for a moment). */
     private boolean taken(String token) {
-        return Files.exists(manifests.resolve(token + ".json")) || Files.exists(payloads.resolve(token), NOFOLLOW)
+        return Files.exists(payloads.resolve(token), NOFOLLOW) || Files.exists(manifests.resolve(token + ".json"))
                 || Files.exists(payloads.resolve(token + PARTIAL), NOFOLLOW)
                 || Files.exists(journals.resolve(token + "." + JournalRecord.DIVERT + ".json"))
                 || Files.exists(journals.resolve(token + "." + JournalRecord.RESTORE + ".json"))
@@ -459,12 +462,12 @@ public final class TrashStore implements AutoCloseable {
     /** Write to a temporary name, sync, rename over, sync the directory: readers see all or nothing. */
     private static void atomicWrite(Path target, byte[] data) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        Files.deleteIfExists(tmp);
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                MANIFEST_MODE)) {                                                   // the reference's 0640
             ch.write(java.nio.ByteBuffer.wrap(data));
             ch.force(true);
         }
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r-----"));   // the reference's 0640
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         TreeOps.fsync(target.getParent());
     }
