@@ -32,9 +32,15 @@ public final class Problems {
 
     public boolean hasErrors() { return list.stream().anyMatch(Problem::isError); }
     public List<Problem> all() { return List.copyOf(list); }
-    public List<Problem> warnings() { return list.stream().filter(p -> !p.isError()).toList(); }
+    public List<Problem> warnings() {
+        return list.stream().filter(p -> !p.isError())
+                .sorted(java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column)).toList();
+    }
 
     public void throwIfErrors() throws PolicyException {
-        if (hasErrors()) throw new PolicyException(list.stream().filter(Problem::isError).toList());
+        if (hasErrors()) {
+            throw new PolicyException(list.stream().filter(Problem::isError)
+                    .sorted(java.util.Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column)).toList());
+        }
     }
 }
