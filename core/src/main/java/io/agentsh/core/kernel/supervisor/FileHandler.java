@@ -10,6 +10,8 @@ import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
 import io.agentsh.core.kernel.sys.ProcessMemory;
 import io.agentsh.core.kernel.sys.SyscallNumbers;
+import io.agentsh.core.trash.SoftDeleter;
+import java.nio.file.Path;
 
 /**
  * Trapped file syscalls. Every one is emulated: the supervisor reads the path once, resolves
@@ -22,6 +24,8 @@ final class FileHandler {
     /** Lookups of the final object: beneath the root, through no symlink of any kind. */
     private static final long STRICT = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     private static final int OPEN_HOW_SIZE = 24;
+    private static final int SYS_FACCESSAT2 = 439, AT_EACCESS = 0x200;
+    private static final jnr.ffi.Pointer EMPTY = LinuxSyscalls.cString("");
 
     private final SupervisorContext ctx;
     private final SeccompListener listener;
@@ -218,34 +222,47 @@ final class FileHandler {
             listener.respondError(n.id(), Errno.EACCES);
             return;
         }
-        Trash trash = ctx.options().trash();
-        String payloadDir = v.softDelete() && trash != null ? trash.payloadDir(r.real()) : null;
-        if (payloadDir == null) {
+        SoftDeleter trash = ctx.options().softDeleter();
+        if (!v.softDelete() || trash == null) {
             perform(n, t, () -> inParent(r, pfd -> fs.unlinkat(pfd, r.name(), flags & AT_REMOVEDIR)));
             return;
         }
-        // soft_delete: move the checked object into the trash instead (same effect for the
-        // caller: the name is gone). An empty directory goes too, as rmdir would remove it.
-        String token = trash.newToken();
+        // soft_delete: the object goes to the session's trash instead (same effect for the caller:
+        // the name is gone). rmdir semantics are kept (a directory, and only an empty one).
         if ((flags & AT_REMOVEDIR) != 0 && !r.isDirectory()) { listener.respondError(n.id(), Errno.ENOTDIR); return; }
         if ((flags & AT_REMOVEDIR) == 0 && r.isDirectory()) { listener.respondError(n.id(), Errno.EISDIR); return; }
         if ((flags & AT_REMOVEDIR) != 0 && !emptyDirectory(r.real())) { listener.respondError(n.id(), Errno.ENOTEMPTY); return; }
-        long res = inParent(r, pfd -> {
-            long tfd = fs.openat(AT_FDCWD, payloadDir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-            if (tfd < 0) return tfd;
-            try {
-                return fs.renameat2(pfd, r.name(), (int) tfd, token, 1 /* RENAME_NOREPLACE */);
-            } finally {
-                LinuxSyscalls.close((int) tfd);
-            }
-        });
-        if (res < 0) {
-            listener.respondError(n.id(), (int) -res);
+        long pfd = fs.openat2(ctx.rootFd(), ResolvedPath.relative(r.parent()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, STRICT);
+        if (pfd < 0) { listener.respondError(n.id(), (int) -pfd); return; }
+        // The tracee must be allowed to remove the name (write + search on the directory).
+        long access;
+        if (!creds.become(t)) access = -Errno.EACCES;
+        else access = LinuxSyscalls.call(SYS_FACCESSAT2, pfd, EMPTY.address(), 3 /* W_OK|X_OK */, AT_EMPTY_PATH | AT_EACCESS);
+        creds.restore();
+        if (access < 0) {
+            LinuxSyscalls.close((int) pfd);
+            listener.respondError(n.id(), (int) -access);
             return;
         }
-        listener.respondValue(n.id(), 0);
+        long id = n.id();
         String original = r.policyPath();
-        ctx.async(() -> trash.diverted(ctx.sessionId(), original, payloadDir, token));
+        // /proc/self/fd/<pfd>/name pins the move to the directory that was checked, whatever
+        // happens to the path meanwhile. Off the loop: a cross-filesystem divert copies.
+        Path source = Path.of("/proc/self/fd/" + pfd + "/" + r.name());
+        ctx.async(() -> {
+            SeccompListener l = ctx.freshResponder();
+            try {
+                trash.quarantine(source, original, ctx.sessionId(), v.rule(), null);
+                l.respondValue(id, 0);
+            } catch (java.nio.file.NoSuchFileException e) {
+                l.respondError(id, Errno.ENOENT);
+            } catch (java.io.IOException | RuntimeException e) {
+                l.respondError(id, Errno.EIO);
+                ctx.events().failure(ctx.sessionId(), 0, "unlinkat", "soft delete of " + original + " failed: " + e.getMessage());
+            } finally {
+                LinuxSyscalls.close((int) pfd);
+            }
+        });
     }
 
     private void make(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int mode, long dev, FileAccess op) {

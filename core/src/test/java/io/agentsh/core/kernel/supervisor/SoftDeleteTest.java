@@ -2,7 +2,8 @@ package io.agentsh.core.kernel.supervisor;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentsh.core.trash.SoftDeleter;
+import io.agentsh.core.trash.TrashStore;
 import io.agentsh.policy.Engine;
 import io.agentsh.policy.EngineOptions;
 import io.agentsh.policy.PolicyLoader;
@@ -26,8 +27,10 @@ class SoftDeleteTest {
         Files.createDirectories(ws.resolve("full"));
         Files.writeString(ws.resolve("full/x"), "x");
         Files.createDirectories(ws.resolve("empty"));
+        java.util.List<io.agentsh.core.trash.TrashEntry> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TrashStore store = TrashStore.open(ws.resolve(".agentsh_trash"));
         GovernedHarness h = new GovernedHarness(new EngineKernelPolicy(engine), project.resolve(".run"), GovernedHarness.defaultPlan(),
-                SupervisorOptions.DEFAULT.withTrash(new WorkspaceTrash(ws, ".agentsh_trash")));
+                SupervisorOptions.DEFAULT.withSoftDeleter(new SoftDeleter(store, reported::add)));
         var r = h.run(Map.of("W", ws.toString()), ws, "/bin/sh", "-c",
                 "rm $W/notes.txt; echo rm=$?; rmdir $W/full; echo full=$?; rmdir $W/empty; echo empty=$?; ls $W");
         assertTrue(r.stdout().contains("rm=0"), r.toString());
@@ -35,15 +38,15 @@ class SoftDeleteTest {
         assertFalse(r.stdout().contains("full=0"), "rmdir of a non-empty directory must fail: " + r);
         assertFalse(Files.exists(ws.resolve("notes.txt")));
         assertTrue(Files.exists(ws.resolve("full/x")));
-        Path payload = ws.resolve(".agentsh_trash/payload");
-        List<Path> diverted = Files.list(payload).toList();
-        assertEquals(2, diverted.size(), diverted.toString());
-        Path file = diverted.stream().filter(Files::isRegularFile).findFirst().orElseThrow();
-        assertEquals("keep me\n", Files.readString(file));
-        Path manifest = ws.resolve(".agentsh_trash/manifest/" + file.getFileName() + ".json");
-        for (int i = 0; i < 50 && !Files.exists(manifest); i++) Thread.sleep(20);
-        var m = new ObjectMapper().readTree(manifest.toFile());
-        assertEquals(ws.resolve("notes.txt").toString(), m.get("original_path").asText());
-        assertEquals("sha256", m.get("hash_algo").asText());
+        var entries = store.list(null);
+        assertEquals(2, entries.size(), entries.toString());
+        assertEquals(2, reported.size());
+        var file = entries.stream().filter(e -> e.originalPath().equals(ws.resolve("notes.txt").toString())).findFirst().orElseThrow();
+        assertEquals("keep me\n", Files.readString(Path.of(file.trashPath())));
+        assertEquals("soft-delete-workspace", file.rule());
+        assertEquals("sha256", file.hashAlgo());
+        assertTrue(entries.stream().anyMatch(e -> e.originalPath().equals(ws.resolve("empty").toString())), entries.toString());
+        store.restore(file.token(), null, false);
+        assertEquals("keep me\n", Files.readString(ws.resolve("notes.txt")));
     }
 }
