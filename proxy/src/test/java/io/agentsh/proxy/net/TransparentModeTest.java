@@ -143,6 +143,16 @@ class TransparentModeTest {
     }
 
     @Test
+    void everyDnsQueryReachesTheDnsProxyWhateverServerItNames() throws Exception {
+        for (String server : List.of("@8.8.8.8", "@127.0.0.53", "@10.255.255.53", "@2001:db8::53", "@::1")) {
+            Sh.Result udp = inSession("dig", server, "+tries=1", "+time=3", "public.test", "A");
+            assertTrue(udp.out().contains("198.51.100.7"), server + ": " + udp.out());
+            Sh.Result tcp = inSession("dig", server, "+tcp", "+tries=1", "+time=3", "evil.com", "A");
+            assertTrue(tcp.out().contains("status: REFUSED"), server + " tcp: " + tcp.out());
+        }
+    }
+
+    @Test
     void deniedNameIsRefusedAtDnsAndItsAddressStaysUnnamed() throws Exception {
         Sh.Result r = curl("http://evil.com/");
         assertEquals(6, r.exit(), "curl: could not resolve host; " + r.err());
