@@ -45,10 +45,17 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             "x-llm-dialect", "x-forwarded-host", "expect");
 
     private final LlmProxy proxy;
+    /** For an intercepted TLS connection: its session and provider; null on the loopback listener. */
+    private final LlmProxy.Route fixedRoute;
     private Exchange current;
 
     FrontendHandler(LlmProxy proxy) {
+        this(proxy, null);
+    }
+
+    FrontendHandler(LlmProxy proxy, LlmProxy.Route fixedRoute) {
         this.proxy = proxy;
+        this.fixedRoute = fixedRoute;
     }
 
     @Override
@@ -58,7 +65,7 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false, 0), false);
             return;
         }
-        LlmProxy.Route route = proxy.route(req.uri(), req.headers());
+        LlmProxy.Route route = fixedRoute != null ? fixedRoute.withPath(req.uri()) : proxy.route(req.uri(), req.headers());
         if (route == null) {
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.NOT_FOUND,
                     "no agentsh session at this path (use the session's ANTHROPIC_BASE_URL / OPENAI_BASE_URL)", keepAlive, 0), keepAlive);
@@ -116,7 +123,7 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             proxy.emitRejected(session, requestId, dialect, req.method().name(), req.uri(), 403, dlp.blockReason());
             return;
         }
-        Upstreams.Origin origin = proxy.origin(dialect, req.headers());
+        Upstreams.Origin origin = route.origin() != null ? route.origin() : proxy.origin(dialect, req.headers());
         String upstreamPath = origin.basePath() + route.path();
         if (origin.basePath().equals("/backend-api") && route.path().startsWith("/backend-api")) {
             upstreamPath = route.path();

@@ -54,9 +54,17 @@ public final class LlmProxy implements AutoCloseable {
     private final boolean openaiIsDefault;
     private Channel listener;
     private int port;
+    private volatile io.agentsh.proxy.llm.tls.InterceptionCa interceptionCa;
 
-    /** A request's session and the path after the session prefix. */
-    record Route(LlmSession session, String path) {
+    /** A request's session, the path after the session prefix, and (intercepted TLS only) a fixed provider. */
+    record Route(LlmSession session, String path, Upstreams.Origin origin) {
+        Route(LlmSession session, String path) {
+            this(session, path, null);
+        }
+
+        Route withPath(String p) {
+            return new Route(session, p, origin);
+        }
     }
 
     private LlmProxy(LlmProxySettings settings, LlmEventSink sink, int threads) throws IOException {
@@ -145,6 +153,52 @@ public final class LlmProxy implements AutoCloseable {
         }
         String base = baseUrl() + "/s/" + sessionId;
         return new LlmSessionHandle(sessionId, base, base + "/v1", dir.resolve(RequestLog.FILE_NAME));
+    }
+
+    /**
+     * Turns on TLS interception (off by default) for the configured provider hosts only, with
+     * certificates from this per-install CA. Sessions must trust the CA for it to work (see
+     * {@link io.agentsh.proxy.llm.tls.InterceptionCa}); clients that do not simply fail TLS.
+     */
+    public void enableTlsInterception(io.agentsh.proxy.llm.tls.InterceptionCa ca) {
+        this.interceptionCa = ca;
+    }
+
+    /** True if interception is on and host:port is one of the configured providers. */
+    public boolean intercepts(String host, int port) {
+        return interceptionCa != null && providerFor(host, port) != null;
+    }
+
+    private Upstreams.Origin providerFor(String host, int port) {
+        for (Upstreams.Origin o : new Upstreams.Origin[] {anthropic, openai}) {
+            if (o.tls() && o.host().equalsIgnoreCase(host) && o.port() == port) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes over a connection that carries a client's TLS stream to a provider (for example a
+     * CONNECT tunnel the network proxy accepted, with its own handlers removed): terminates TLS
+     * with a certificate for {@code host} and runs the same pipeline as the loopback listener
+     * (DLP, limits, log) for {@code sessionId}, forwarding to that provider.
+     *
+     * @throws IllegalStateException if interception is off, the host is not a provider, or the session is unknown
+     */
+    public void interceptTls(Channel channel, String host, int port, String sessionId) {
+        io.agentsh.proxy.llm.tls.InterceptionCa ca = interceptionCa;
+        Upstreams.Origin origin = providerFor(host, port);
+        LlmSession s = sessions.get(sessionId);
+        if (ca == null || origin == null || s == null) {
+            throw new IllegalStateException("no TLS interception for " + host + ":" + port + " in session " + sessionId);
+        }
+        var p = channel.pipeline();
+        p.addLast("agentsh-llm-tls", ca.serverContext(host).newHandler(channel.alloc()));
+        p.addLast(new HttpServerCodec());
+        p.addLast(new HttpServerKeepAliveHandler());
+        p.addLast(new HttpObjectAggregator(settings.maxBodyBytes()));
+        p.addLast(new FrontendHandler(this, new Route(s, "/", origin)));
     }
 
     public void unregisterSession(String sessionId) {
