@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -255,9 +254,5 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
         }
         return m;
-    }
-
-    static List<Object> none() {
-        return List.of();
     }
 }

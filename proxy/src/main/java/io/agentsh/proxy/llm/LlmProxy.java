@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,9 +78,14 @@ public final class LlmProxy implements AutoCloseable {
 
     /**
      * Binds the listener ({@code proxy.port}, 0 = any free port, on 127.0.0.1) and emits
-     * {@code llm_proxy_started} or {@code llm_proxy_failed}.
+     * {@code llm_proxy_started} or {@code llm_proxy_failed}. The daemon starts it when
+     * {@code proxy.mode} is embedded (or mcp-only, where the reference runs it with DLP disabled:
+     * register sessions with a {@code DlpMode.DISABLED} redactor).
      */
     public static LlmProxy start(LlmProxySettings settings, LlmEventSink sink) throws IOException {
+        if (settings.mode() == LlmProxySettings.Mode.OFF) {
+            throw new IllegalArgumentException("proxy.mode is neither embedded nor mcp-only: the LLM proxy is off");
+        }
         LlmProxy p = new LlmProxy(settings, sink == null ? LlmEventSink.NONE : sink,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         try {
@@ -298,10 +302,6 @@ public final class LlmProxy implements AutoCloseable {
 
     RequestLog log() {
         return log;
-    }
-
-    static URI uri(String s) {
-        return URI.create(s);
     }
 
     @Override
