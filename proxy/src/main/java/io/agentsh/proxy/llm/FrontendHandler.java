@@ -143,6 +143,9 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         up.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
 
         logRequest(session, requestId, dialect, req, route.path(), model, dlp);
+        if (proxy.settings().storeBodies()) {
+            session.log.appendBody(requestId + ".json", dlp.body());
+        }
         Exchange ex = new Exchange(proxy, session, requestId, dialect, ctx, keepAlive, start, req.method().name(),
                 route.path(), model, dlp.redactions(), proxy.settings().maxBodyBytes());
         current = ex;
