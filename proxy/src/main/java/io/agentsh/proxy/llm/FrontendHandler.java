@@ -64,7 +64,8 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false, 0), false);
             return;
         }
-        LlmProxy.Route route = fixedRoute != null ? fixedRoute.withPath(req.uri()) : proxy.route(req.uri(), req.headers());
+        LlmProxy.Route route = fixedRoute == null ? proxy.route(req.uri(), req.headers())
+                : req.uri().startsWith("/") ? fixedRoute.withPath(req.uri()) : null;
         if (route == null) {
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.NOT_FOUND,
                     "no agentsh session at this path (use the session's ANTHROPIC_BASE_URL / OPENAI_BASE_URL)", keepAlive, 0), keepAlive);

@@ -242,7 +242,7 @@ public final class LlmProxy implements AutoCloseable {
             return new Route(s, rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
         }
         String header = headers.get("x-session-id");
-        LlmSession s = header == null ? null : sessions.get(header);
+        LlmSession s = header == null || !uri.startsWith("/") ? null : sessions.get(header);   // origin-form only
         return s == null ? null : new Route(s, uri);
     }
 

@@ -258,6 +258,9 @@ class LlmProxyEndToEndTest {
         assertEquals(400, post(h.anthropicBaseUrl() + "/v1/messages", "{}").statusCode());
         HttpResponse<String> r = post(proxy.baseUrl() + "/s/nope/v1/messages", "{}", "x-api-key", "k");
         assertEquals(404, r.statusCode());
+        assertEquals(200, post(proxy.baseUrl() + "/v1/messages", "{}", "x-api-key", "k", "x-session-id", "sess-1").statusCode(),
+                "a request without the prefix is routed by X-Session-ID");
+        anthropic.received.clear();
         assertEquals(0, anthropic.received.size());
     }
 
