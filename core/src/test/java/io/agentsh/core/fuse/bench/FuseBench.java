@@ -88,9 +88,9 @@ public final class FuseBench {
             Path seq = Files.writeString(shm.resolve("seq.py"), SEQ);
 
             System.out.println("small files (1,000 x create+write 1 KiB / read / unlink), seconds, median of " + runs);
-            double nat = median(runs, () -> py(small, ws.toString(), "1000"));
-            double fuse = median(runs, () -> py(small, mp.toString(), "1000"));
-            double soft = median(runs, () -> py(small, mp.resolve("soft").toString(), "1000"));
+            double[] sm = interleaved(runs, () -> py(small, ws.toString(), "1000"), () -> py(small, mp.toString(), "1000"),
+                    () -> py(small, mp.resolve("soft").toString(), "1000"));
+            double nat = sm[0], fuse = sm[1], soft = sm[2];
             System.out.printf(Locale.ROOT, "  native %.4f  view %.4f (%.2fx)  view+soft_delete %.4f (%.2fx)%n",
                     nat, fuse, fuse / nat, soft, soft / nat);
             store.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
@@ -98,9 +98,10 @@ public final class FuseBench {
             // What an agent's shell does: a process per operation (echo is a builtin; cat and rm are not).
             String loop = "cd \"$1\" && for i in $(seq 1 1000); do echo hello > f$i; cat f$i > /dev/null; rm f$i; done";
             System.out.println("shell loop (1,000 x echo > f; cat f; rm f), seconds, median of " + runs);
-            double natS = median(runs, () -> timed("bash", "-c", loop, "bench", ws.toString()));
-            double viewS = median(runs, () -> timed("bash", "-c", loop, "bench", mp.toString()));
-            double softS = median(runs, () -> timed("bash", "-c", loop, "bench", mp.resolve("soft").toString()));
+            double[] sh = interleaved(runs, () -> timed("bash", "-c", loop, "bench", ws.toString()),
+                    () -> timed("bash", "-c", loop, "bench", mp.toString()),
+                    () -> timed("bash", "-c", loop, "bench", mp.resolve("soft").toString()));
+            double natS = sh[0], viewS = sh[1], softS = sh[2];
             System.out.printf(Locale.ROOT, "  native %.3f  view %.3f (%.2fx)  view+soft_delete %.3f (%.2fx)%n",
                     natS, viewS, viewS / natS, softS, softS / natS);
             store.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
@@ -135,6 +136,15 @@ public final class FuseBench {
         List<Double> v = new ArrayList<>();
         for (int i = 0; i < runs; i++) v.add(s.take());
         return median(v);
+    }
+
+    /** Runs the variants in turn within each round, so a change in machine load hits all of them alike. */
+    static double[] interleaved(int runs, Sample... variants) throws Exception {
+        for (Sample v : variants) v.take();   // warm-up
+        List<List<Double>> r = new ArrayList<>();
+        for (Sample v : variants) r.add(new ArrayList<>());
+        for (int i = 0; i < runs; i++) for (int k = 0; k < variants.length; k++) r.get(k).add(variants[k].take());
+        return r.stream().mapToDouble(FuseBench::median).toArray();
     }
 
     static double median(List<Double> v) {
