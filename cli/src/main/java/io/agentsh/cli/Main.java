@@ -3,6 +3,7 @@ package io.agentsh.cli;
 import io.agentsh.cli.policy.DebugCommand;
 import io.agentsh.cli.policy.PolicyCommand;
 import io.agentsh.cli.policy.PolicyTestCommand;
+import io.agentsh.cli.shim.ShimCommand;
 import io.agentsh.cli.trash.TrashCommand;
 import java.io.PrintWriter;
 import java.util.List;
@@ -25,13 +26,14 @@ public final class Main implements Runnable {
             DebugCommand.class,
             PolicyTestCommand.class,
             PolicyCommand.class,
+            ShimCommand.class,
             TrashCommand.class);
 
-    @Option(names = "--server", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")
     private String server;
 
-    @Option(names = "--api-key", defaultValue = "${env:AGENTSH_API_KEY}",
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:AGENTSH_API_KEY}",
             description = "API key for the server (env AGENTSH_API_KEY)")
     private String apiKey;
 

@@ -112,16 +112,24 @@ final class CommandRules {
         int slash = cmd.lastIndexOf('/');
         int bFrom = slash + 1, bTo = cmd.length();
         boolean real = precheck && bTo - bFrom > 5 && cmd.regionMatches(true, bTo - 5, ".real", 0, 5);
+        // hashes of the basename (and of it without ".real") are computed once for all rules
+        int baseHash = RegionSet.hashOf(cmd, bFrom, bTo);
+        int realHash = real ? RegionSet.hashOf(cmd, bFrom, bTo - 5) : 0;
+        int fullHash = 0;
+        boolean fullHashed = false;
         String lowerCmd = null, base = null, lowerBase = null, joined = null;
         for (Rule r : rules) {
             if (depth < r.minDepth || (r.maxDepth >= 0 && depth > r.maxDepth)) continue;
             boolean m = r.anyCommand || r.trivialBaseGlob;
-            if (!m && slash >= 0 && !r.fullPaths.isEmpty()) m = r.fullPaths.contains(cmd);
+            if (!m && slash >= 0 && !r.fullPaths.isEmpty()) {
+                if (!fullHashed) { fullHash = RegionSet.hashOf(cmd, 0, cmd.length()); fullHashed = true; }
+                m = r.fullPaths.contains(cmd, 0, cmd.length(), fullHash);
+            }
             if (!m && slash >= 0 && r.pathGlobs.length > 0) {
                 if (lowerCmd == null) lowerCmd = cmd.toLowerCase(Locale.ROOT);
                 for (Glob g : r.pathGlobs) if (g.matches(lowerCmd) || g.matches(cmd)) { m = true; break; }
             }
-            if (!m) m = r.basenames.contains(cmd, bFrom, bTo) || (real && r.basenames.contains(cmd, bFrom, bTo - 5));
+            if (!m) m = r.basenames.contains(cmd, bFrom, bTo, baseHash) || (real && r.basenames.contains(cmd, bFrom, bTo - 5, realHash));
             if (!m && r.baseGlobs.length > 0) {
                 if (base == null) {
                     base = slash < 0 ? cmd : cmd.substring(bFrom);

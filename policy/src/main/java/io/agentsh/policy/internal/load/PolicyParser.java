@@ -130,7 +130,8 @@ public final class PolicyParser {
         }
         m.finish(true);
         @SuppressWarnings("unchecked")
-        Map<String, Object> document = root == null ? Map.of() : (Map<String, Object>) Yaml.toPlain(root);
+        Map<String, Object> document = root instanceof org.snakeyaml.engine.v2.nodes.MappingNode
+                ? (Map<String, Object>) Yaml.toPlain(root) : Map.of();
         return new Policy(source, version == null ? 0 : version.intValue(), name == null ? "" : name,
                 description == null ? "" : description, files, nets, cmds, unix, reg, sig, dns, conn, limits, env, audit,
                 inject, transparent, opaque, document, p.warnings());

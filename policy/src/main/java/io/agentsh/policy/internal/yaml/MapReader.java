@@ -33,9 +33,27 @@ public final class MapReader {
         this.where = where;
         this.node = node;
         if (node != null) {
+            List<Node> merges = new ArrayList<>();
             for (NodeTuple t : node.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k) entries.putIfAbsent(k.getValue(), t);
-                else problems.error(t.getKeyNode(), where + ": keys must be strings");
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    // YAML merge key ("<<: *defaults"), as yaml.v3 supports: explicit keys win
+                    if (k.getValue().equals("<<") && k.isPlain()) merges.add(t.getValueNode());
+                    else entries.putIfAbsent(k.getValue(), t);
+                } else {
+                    problems.error(t.getKeyNode(), where + ": keys must be strings");
+                }
+            }
+            for (Node m : merges) {
+                List<Node> sources = m instanceof SequenceNode seq ? seq.getValue() : List.of(m);
+                for (Node src : sources) {
+                    if (src instanceof MappingNode mm) {
+                        for (NodeTuple t : mm.getValue()) {
+                            if (t.getKeyNode() instanceof ScalarNode k) entries.putIfAbsent(k.getValue(), t);
+                        }
+                    } else {
+                        problems.error(src, label(where) + "a merge key (<<) needs a mapping or a list of mappings");
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""The testbed's one documented policy edit: allow the allowed stand-in.
+
+Inserts a network rule `testbed-allow-standin` (domain allowed.test, CIDR 127.0.0.2/32, ports
+80 and 443, decision allow) as the FIRST network rule, so the allowed stand-in is reachable
+whatever the policy's later default-deny says. Nothing else changes: the text is edited, not
+re-serialised, so comments, order and every other rule stay byte-identical.
+Usage: policy-edit.py IN OUT
+"""
+import re, sys
+
+RULE = """  # --- added by the agentsh testbed (packaging/testbed/lib/policy-edit.py) ---
+  - name: testbed-allow-standin
+    description: The testbed's allowed stand-in server (allowed.test = 127.0.0.2)
+    domains:
+      - "allowed.test"
+    cidrs:
+      - "127.0.0.2/32"
+    ports: [80, 443]
+    decision: allow
+"""
+
+src, dst = sys.argv[1], sys.argv[2]
+text = open(src).read()
+m = re.search(r'^network_rules:[ \t]*\n', text, re.M)
+if m:
+    text = text[:m.end()] + RULE + text[m.end():]
+else:
+    text = text.rstrip('\n') + '\n\nnetwork_rules:\n' + RULE
+open(dst, 'w').write(text)

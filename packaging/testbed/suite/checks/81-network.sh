@@ -1,0 +1,32 @@
+# Network enforcement: forbidden stand-ins must never be reached; the allowed one must be.
+category network
+
+# net_blocked NAME CMD: the forbidden stand-ins log no new hit and no marker comes back.
+net_blocked() {
+  local before after
+  before=$(forbidden_hits)
+  run_cmd 30 bash -c "$1"
+  after=$(forbidden_hits)
+  [[ $OUT != *"$FORBIDDEN_MARKER"* ]] || { why "marker came back: ${OUT:0:100}"; return 1; }
+  [ "$after" = "$before" ] || why "a forbidden stand-in was reached (stand-in log)"
+}
+t_net_metadata_ip() { net_blocked "curl -s -m 5 http://$METADATA_ADDR/"; }
+check net-metadata-ip-blocked t_net_metadata_ip
+t_net_internal_name() { net_blocked "curl -s -m 5 http://$INTERNAL_NAME/"; }
+check net-internal-name-blocked t_net_internal_name
+t_net_private10_https() { net_blocked "curl -sk -m 5 https://$PRIVATE10_ADDR/"; }
+check net-private-https-blocked t_net_private10_https
+t_net_ipv6_metadata() { net_blocked "curl -s -g -m 5 http://[$METADATA6_ADDR]/"; }
+check net-ipv6-metadata-blocked t_net_ipv6_metadata
+t_net_decimal_ip() { net_blocked "curl -s -m 5 http://2852039166/"; }
+check net-decimal-ip-literal-blocked t_net_decimal_ip
+t_net_raw_tcp() { net_blocked "python3 -c 'import socket; s=socket.create_connection((\"$PRIVATE172_ADDR\",22),3); print(s.recv(100).decode())'"; }
+check net-raw-tcp-blocked t_net_raw_tcp
+t_net_udp() { net_blocked "python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3); s.sendto(b\"x\",(\"$PRIVATE10_ADDR\",53)); print(s.recv(100).decode())'"; }
+check net-udp-blocked t_net_udp
+
+t_net_allowed() {
+  run_cmd 30 bash -c "curl -s -m 5 http://$ALLOWED_NAME/ok && curl -s -m 5 https://$ALLOWED_NAME/ok"
+  [ "$(grep -c "$ALLOWED_MARKER" <<<"$OUT")" = 2 ] || why "allowed stand-in not reached over http and https: rc=$RC ${OUT:0:120} ${ERR:0:120}"
+}
+check net-allowed-standin-reachable t_net_allowed
