@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * {@code agentsh trash list|restore|purge} (cli-api-shim.md §1.9), working on the store on disk.
  * Exit codes: 0 done, 1 refused or failed (message on stderr, nothing changed), 2 bad usage.
  */
-@Command(name = "trash", description = "List, restore and purge soft-deleted files.",
+@Command(name = "trash", mixinStandardHelpOptions = true, description = "List, restore and purge soft-deleted files.",
         subcommands = {TrashCommand.ListCmd.class, TrashCommand.RestoreCmd.class, TrashCommand.PurgeCmd.class})
 public final class TrashCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -69,7 +69,7 @@ public final class TrashCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List trashed items, oldest first: token, path, size, age.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List trashed items, oldest first: token, path, size, age.")
     static final class ListCmd extends Verb {
         @Option(names = "--session", description = "only this session's items") String session;
         @Option(names = "--json", description = "the manifests as a JSON array") boolean json;
@@ -99,7 +99,7 @@ public final class TrashCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", description = "Put an item back (its hash is checked first). Refuses to overwrite without --force.")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Put an item back (its hash is checked first). Refuses to overwrite without --force.")
     static final class RestoreCmd extends Verb {
         @Parameters(index = "0", paramLabel = "TOKEN") String token;
         @Option(names = {"--to", "--dest"}, paramLabel = "PATH", description = "restore here instead of the original path") Path to;
@@ -119,7 +119,7 @@ public final class TrashCommand implements Runnable {
         }
     }
 
-    @Command(name = "purge", description = "Delete trashed items for good: older than --ttl, oldest beyond --quota, or a --session's.")
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete trashed items for good: older than --ttl, oldest beyond --quota, or a --session's.")
     static final class PurgeCmd extends Verb {
         @Option(names = "--ttl", description = "remove items older than this (7d, 12h, 1h30m)") String ttl;
         @Option(names = "--quota", description = "then remove the oldest until the total is at most this (5GB, 512MiB)") String quota;
