@@ -40,7 +40,18 @@ public final class TrashCommand implements Runnable {
     @Option(names = "--config", scope = ScopeType.INHERIT, description = "server config to read sandbox.fuse.audit from")
     Path config;
 
+    @Option(names = "--remote", scope = ScopeType.INHERIT,
+            description = "ask the daemon (--server) instead of opening the store; automatic inside a session")
+    boolean remote;
+
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+
+    /** Inside a governed session (or with --remote) the daemon answers; otherwise the store on disk. */
+    DaemonTrash daemon() {
+        if (!remote && !DaemonTrash.inSession()) return null;
+        io.agentsh.cli.Main root = io.agentsh.cli.Main.of(spec);
+        return new DaemonTrash(root.server(), root.apiKey());
+    }
 
     /** The store, or null when there is none yet (nothing was ever soft-deleted; the CLI creates nothing). */
     TrashStore open() throws IOException {
@@ -58,8 +69,23 @@ public final class TrashCommand implements Runnable {
         /** What the verb says when no store exists yet. */
         abstract int runWithoutStore(PrintWriter out) throws TrashException;
 
+        /** The verb through the daemon. */
+        abstract int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused;
+
         @Override public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
+            DaemonTrash daemon = parent.daemon();
+            if (daemon != null) {
+                try {
+                    return runRemote(daemon, spec.commandLine().getOut());
+                } catch (DaemonTrash.Refused e) {
+                    err.println("agentsh: " + e.getMessage());
+                    return 1;
+                } catch (IOException | IllegalArgumentException e) {
+                    err.println("agentsh: cannot reach the agentsh server: " + e.getMessage());
+                    return 1;
+                }
+            }
             try (TrashStore store = parent.open()) {
                 return store == null ? runWithoutStore(spec.commandLine().getOut()) : run(store, spec.commandLine().getOut());
             } catch (TrashException | IOException | IllegalArgumentException e) {
@@ -80,8 +106,15 @@ public final class TrashCommand implements Runnable {
             return 0;
         }
 
+        @Override int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused {
+            return print(daemon.list(session), out);
+        }
+
         @Override int run(TrashStore store, PrintWriter out) throws IOException {
-            List<TrashEntry> entries = store.list(session);
+            return print(store.list(session), out);
+        }
+
+        private int print(List<TrashEntry> entries, PrintWriter out) throws IOException {
             if (json) {
                 out.println(ManifestCodec.mapper().writeValueAsString(entries));
                 return 0;
@@ -109,6 +142,11 @@ public final class TrashCommand implements Runnable {
             throw new TrashException.NoSuchEntry(token);
         }
 
+        @Override int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused {
+            out.println("restored to " + daemon.restore(token, to == null ? null : to.toAbsolutePath().toString(), force));
+            return 0;
+        }
+
         @Override int run(TrashStore store, PrintWriter out) throws IOException, TrashException {
             TrashStore.Restored r = store.restore(token, to, force);
             out.println("restored to " + r.path());
@@ -129,6 +167,13 @@ public final class TrashCommand implements Runnable {
 
         @Override int runWithoutStore(PrintWriter out) {
             out.println(dryRun ? "would remove 0 entries (0 B)" : "removed 0 entr(y/ies)");
+            return 0;
+        }
+
+        @Override int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused {
+            if (ttl == null && quota == null && session == null) throw new IllegalArgumentException("purge needs --ttl, --quota or --session");
+            int n = daemon.purge(ttl, quota, session, dryRun);
+            out.println(dryRun ? "would remove " + n + " " + (n == 1 ? "entry" : "entries") : "removed " + n + " entr(y/ies)");
             return 0;
         }
 
