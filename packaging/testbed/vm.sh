@@ -76,7 +76,7 @@ cp -a "$TESTBED_DIR/." "$T/payload/"
 [ $install = 0 ] || { cp "$deb" "$T/payload/agentsh.deb"; cp "$config" "$T/payload/config.yaml"; cp "$policy" "$T/payload/policy.yaml"; }
 if [ -n "$script" ]; then
   cp "$script" "$T/payload/run-script"
-  printf '%q ' exec /bin/bash.real /opt/agentsh-testbed/run-script "$@" >"$T/payload/cmd.sh"
+  { printf 'exec "$TESTBED_BASH" /opt/agentsh-testbed/run-script'; [ $# = 0 ] || printf ' %q' "$@"; echo; } >"$T/payload/cmd.sh"
 elif [ $# -gt 0 ]; then
   printf '%s\n' "$*" >"$T/payload/cmd.sh"
 else
