@@ -1,0 +1,223 @@
+package io.agentsh.policy.internal;
+
+import io.agentsh.policy.Decision;
+import io.agentsh.policy.EngineOptions;
+import io.agentsh.policy.FileOperation;
+import io.agentsh.policy.SourcePos;
+import io.agentsh.policy.Verdict;
+import io.agentsh.policy.internal.match.Glob;
+import io.agentsh.policy.internal.match.GlobSyntaxException;
+import io.agentsh.policy.internal.match.PathNorm;
+import io.agentsh.policy.internal.yaml.Problems;
+import io.agentsh.policy.model.FileRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiled {@code file_rules}. Besides the reference's first-match-wins evaluation it carries our
+ * two hardening rules (CONTRACT §2, README "Policy semantics"):
+ * <ul>
+ * <li>Reads: only rules that name a path specifically decide reads; a read that would reach
+ * only a catch-all ({@code **}, {@code /**}) is denied for protected paths, allowed inside the
+ * read roots (landlock.allow_read + loader paths), else decided by the catch-all. With
+ * {@code strict_reads} catch-alls decide reads too (protected paths still denied).</li>
+ * <li>Persistence: writes, creates, deletes, renames, links and mode changes on shell start-up
+ * files, authorized_keys, crontabs and systemd unit dirs are denied ({@code protect-persistence})
+ * unless the deciding rule names the path with a non-broad pattern.</li>
+ * </ul>
+ */
+final class FileRules {
+    static final String DEFAULT_ALLOW_READS = "default-allow-reads";
+    static final String DEFAULT_DENY_FILES = "default-deny-files";
+    static final String PROTECTED_PATH = "protected-path";
+    static final String PROTECT_PERSISTENCE = "protect-persistence";
+    static final String ALLOW_READ_ROOTS = "allow-read-roots";
+
+    private static final Verdict DEFAULT_READ = Verdict.simple(Decision.ALLOW, Decision.ALLOW, DEFAULT_ALLOW_READS, "");
+    private static final Verdict DEFAULT_DENY = Verdict.simple(Decision.DENY, Decision.DENY, DEFAULT_DENY_FILES, "");
+    private static final Verdict PROTECTED = Verdict.simple(Decision.DENY, Decision.DENY, PROTECTED_PATH,
+            "read of protected path {{.Path}} denied (no rule names it)");
+    private static final Verdict PERSISTENCE = Verdict.simple(Decision.DENY, Decision.DENY, PROTECT_PERSISTENCE,
+            "change to persistence path {{.Path}} denied (no rule names it)");
+    private static final Verdict READ_ROOT = Verdict.simple(Decision.ALLOW, Decision.ALLOW, ALLOW_READ_ROOTS, "");
+
+    /** Pattern of one rule: its glob plus how general it is. */
+    record Pat(Glob glob, boolean catchAll, boolean broad) {}
+
+    record Rule(String name, Pat[] specific, Pat[] catchAlls, Verdict verdict) {}
+
+    private final Rule[][] byOp;
+    private final boolean strictReads;
+    private final Glob[] protectedGlobs;
+    private final String[] readRoots;
+    private final Glob[] persistence;
+
+    FileRules(List<FileRule> rules, EngineOptions o, Vars vars, Problems problems) {
+        FileOperation[] ops = FileOperation.values();
+        List<List<Rule>> lists = new ArrayList<>();
+        for (int i = 0; i < ops.length; i++) lists.add(new ArrayList<>());
+        for (FileRule r : rules) {
+            List<Pat> specific = new ArrayList<>(), catchAll = new ArrayList<>();
+            for (String raw : r.paths()) {
+                String p = vars.expand(raw, "file rule", r.name(), r.pos());
+                if (p == null) continue;
+                Glob g = glob(p, '/', "compile file rule \"" + r.name() + "\" glob \"" + p + "\"", r.pos(), problems);
+                if (g == null) continue;
+                boolean ca = isCatchAll(p);
+                Pat pat = new Pat(g, ca, isBroad(p));
+                (ca ? catchAll : specific).add(pat);
+            }
+            Verdict v = Verdicts.rule(r.decision(), r.name(), r.message(), null, r.timeout(), r.redirectTo(),
+                    r.preserveTree(), null, o);
+            Rule compiled = new Rule(r.name(), specific.toArray(new Pat[0]), catchAll.toArray(new Pat[0]), v);
+            boolean all = r.operations().isEmpty() || r.operations().contains("*");
+            for (FileOperation op : ops) {
+                if (all || r.operations().contains(op.wireName())) lists.get(op.ordinal()).add(compiled);
+            }
+        }
+        byOp = new Rule[ops.length][];
+        for (int i = 0; i < ops.length; i++) byOp[i] = lists.get(i).toArray(new Rule[0]);
+        strictReads = o.strictReads();
+        List<Glob> prot = new ArrayList<>();
+        for (String p : o.protectedPaths()) {
+            String e = vars.expand(p, "protected path", "sandbox.protected_paths", new SourcePos("sandbox.protected_paths", 0, 0));
+            if (e == null) continue;
+            Glob g = glob(e, '/', "protected path \"" + e + "\"", new SourcePos("sandbox.protected_paths", 0, 0), problems);
+            if (g != null) prot.add(g);
+        }
+        protectedGlobs = prot.toArray(new Glob[0]);
+        List<String> roots = new ArrayList<>();
+        for (String r : o.readRoots()) roots.add(PathNorm.normalise(r));
+        roots.addAll(EngineOptions.DEFAULT_LOADER_PATHS);
+        readRoots = roots.toArray(new String[0]);
+        persistence = persistenceGlobs(o);
+    }
+
+    private static Glob glob(String p, char sep, String what, SourcePos pos, Problems problems) {
+        try {
+            return Glob.compile(p, sep);
+        } catch (GlobSyntaxException e) {
+            problems.add(pos.error(what + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    /** A bare catch-all: matches every absolute path. */
+    static boolean isCatchAll(String p) {
+        return p.equals("**") || p.equals("/**") || p.equals("**/*") || p.equals("/**/*");
+    }
+
+    /** Broad for the persistence rule: {@code **}, {@code /**}, {@code *} or anything ending in {@code /**}. */
+    static boolean isBroad(String p) {
+        return p.equals("**") || p.equals("/**") || p.equals("*") || p.endsWith("/**") || isCatchAll(p);
+    }
+
+    private static Glob[] persistenceGlobs(EngineOptions o) {
+        List<String> homes = new ArrayList<>(List.of("/root", "/home/*"));
+        String home = o.variables().get("HOME");
+        if (home == null || home.isEmpty()) home = o.environment().apply("HOME");
+        if (home != null && !home.isEmpty() && !home.equals("/")) homes.add(PathNorm.normalise(home));
+        List<String> pats = new ArrayList<>(List.of("/etc/profile", "/etc/profile.d/*", "/etc/profile.d/**",
+                "/etc/bash.bashrc", "/etc/zsh/zshrc", "/etc/zshrc", "/etc/environment", "/etc/cron*", "/etc/cron*/**",
+                "/var/spool/cron/**", "/etc/systemd/**", "/lib/systemd/system/**", "/usr/lib/systemd/system/**"));
+        for (String h : homes) {
+            for (String f : new String[] {".bashrc", ".profile", ".bash_profile", ".bash_login", ".bash_logout", ".zshrc",
+                ".zprofile", ".zshenv", ".zlogin", ".ssh/authorized_keys", ".ssh/authorized_keys2", ".config/systemd/**"}) {
+                pats.add(h + "/" + f);
+            }
+        }
+        List<Glob> out = new ArrayList<>();
+        for (String p : pats) {
+            try {
+                out.add(Glob.compile(p.replace("{", "\\{").replace("[", "\\["), '/'));
+            } catch (GlobSyntaxException e) {
+                throw new IllegalStateException("built-in persistence pattern " + p, e);
+            }
+        }
+        return out.toArray(new Glob[0]);
+    }
+
+    Verdict check(String rawPath, FileOperation op, long callerPid) {
+        String path = PathNorm.normalise(rawPath);
+        Rule[] rules = byOp[op.ordinal()];
+        if (op.isReadLike()) return strictReads ? checkStrictRead(rules, path, callerPid) : checkRead(rules, path, callerPid);
+        for (Rule r : rules) {
+            for (Pat p : r.specific) {
+                if (p.glob.matches(path)) return p.broad ? guardPersistence(r.verdict, path) : r.verdict;
+            }
+            for (Pat p : r.catchAlls) {
+                if (p.glob.matches(path)) return guardPersistence(r.verdict, path);
+            }
+        }
+        return DEFAULT_DENY;
+    }
+
+    private Verdict guardPersistence(Verdict v, String path) {
+        if (v.effectiveDecision() == Decision.DENY) return v;
+        for (Glob g : persistence) if (g.matches(path)) return PERSISTENCE;
+        return v;
+    }
+
+    private Verdict checkRead(Rule[] rules, String path, long callerPid) {
+        Rule firstCatchAll = null;
+        for (Rule r : rules) {
+            for (Pat p : r.specific) if (p.glob.matches(path)) return r.verdict;
+            if (firstCatchAll == null) {
+                for (Pat p : r.catchAlls) {
+                    if (p.glob.matches(path)) { firstCatchAll = r; break; }
+                }
+            }
+        }
+        if (isProtected(path, callerPid)) return PROTECTED;
+        if (firstCatchAll == null) return DEFAULT_READ;
+        Verdict v = firstCatchAll.verdict;
+        if (v.effectiveDecision() == Decision.ALLOW) return v;
+        return inReadRoots(path) ? READ_ROOT : v;
+    }
+
+    private Verdict checkStrictRead(Rule[] rules, String path, long callerPid) {
+        for (Rule r : rules) {
+            for (Pat p : r.specific) if (p.glob.matches(path)) return r.verdict;
+            for (Pat p : r.catchAlls) {
+                if (p.glob.matches(path)) return isProtected(path, callerPid) ? PROTECTED : r.verdict;
+            }
+        }
+        return isProtected(path, callerPid) ? PROTECTED : DEFAULT_READ;
+    }
+
+    boolean isProtected(String path, long callerPid) {
+        for (Glob g : protectedGlobs) if (g.matches(path)) return true;
+        return isOtherProcessSecret(path, callerPid);
+    }
+
+    /** {@code /proc/PID/environ} and {@code /proc/PID/mem} of a process other than the caller. */
+    static boolean isOtherProcessSecret(String path, long callerPid) {
+        if (!path.startsWith("/proc/")) return false;
+        int start = 6, end = path.indexOf('/', start);
+        if (end < 0) return false;
+        String leaf = path.substring(end + 1);
+        int tail = leaf.lastIndexOf('/');
+        String file = tail < 0 ? leaf : leaf.substring(tail + 1);
+        // /proc/PID/environ, /proc/PID/mem and the per-thread /proc/PID/task/TID/{environ,mem}
+        if (!(file.equals("environ") || file.equals("mem"))) return false;
+        if (tail >= 0 && !leaf.startsWith("task/")) return false;
+        if (path.regionMatches(start, "self", 0, 4) && end == start + 4) return false;
+        if (path.regionMatches(start, "thread-self", 0, 11) && end == start + 11) return false;
+        long pid = 0;
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
+            if (c < '0' || c > '9') return false;
+            pid = pid * 10 + (c - '0');
+            if (pid > Integer.MAX_VALUE) return true;
+        }
+        return pid != callerPid;
+    }
+
+    private boolean inReadRoots(String path) {
+        for (String root : readRoots) {
+            if (root.equals("/")) return true;
+            if (path.startsWith(root) && (path.length() == root.length() || path.charAt(root.length()) == '/')) return true;
+        }
+        return false;
+    }
+}
