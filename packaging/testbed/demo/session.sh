@@ -12,14 +12,16 @@ why_policy() {
   else j=$(agentsh policy-test --json --op "$1" --path "$2" 2>/dev/null); fi
   printf '%s' "$j" | /usr/bin/python3 -c 'import json,sys
 try:
-    d=json.load(sys.stdin); print("policy: %s by rule %s%s" % (d["decision"], d["rule"], (" — " + d["reason"]) if d.get("reason") else ""))
+    d=json.load(sys.stdin)
+    dec = d["policy_decision"] + ("" if d["decision"] == d["policy_decision"] else " (enforced as %s)" % d["decision"])
+    print("policy: %s by rule %s%s" % (dec, d["rule"], (" — " + d["reason"]) if d.get("reason") else ""))
 except Exception: print("policy: (policy-test unavailable)")'
 }
 
 step=0
 agent() { # agent DESCRIPTION COMMAND
   step=$((step + 1))
-  printf '\n%s%d. %s%s\n   $ bash -c %q\n' "$B" "$step" "$1" "$N" "$2"
+  printf "\n%s%d. %s%s\n   \$ bash -c '%s'\n" "$B" "$step" "$1" "$N" "$2"
   local out err rc
   out=$(timeout 30 bash -c "$2" </dev/null 2>/tmp/demo.err); rc=$?
   err=$(cat /tmp/demo.err)

@@ -10,7 +10,9 @@ t_nested_sudo_python() {
 check nested-sudo-via-python t_nested_sudo_python
 
 t_nested_sudo_xargs() {
-  run_started 30 'echo id | xargs sudo -n' || return 1
+  # From a script file: the shim's pre-check sees only `bash FILE`, so only the kernel can stop it.
+  printf 'echo id | xargs sudo -n\n' >/tmp/suite-xargs.sh
+  run_started 30 'bash /tmp/suite-xargs.sh' || return 1
   [[ $OUT != *uid=* ]] || { why "sudo ran through xargs: $OUT"; return 1; }
   [ "$RC" != 0 ] || why "xargs sudo exited 0"
 }
