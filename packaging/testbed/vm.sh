@@ -90,6 +90,8 @@ cg_before=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name '*agentsh*
 
 export TESTBED_T=$T TESTBED_INSTALL=$install TESTBED_SHIM=$shim TESTBED_POLICY_EDIT=$policy_edit TESTBED_QUIET=$quiet
 rc=0
+# ^C or TERM kills the VM (same process group) but not the clean-up and host check below.
+trap 'echo "testbed: interrupted; cleaning up" >&2' INT TERM
 # --kill-child: if unshare dies (timeout, ^C) the VM's pid 1 dies, and with it every process
 # of the PID namespace.
 timeout --kill-after=10 "$timeout_s" \
