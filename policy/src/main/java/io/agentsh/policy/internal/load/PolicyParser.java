@@ -85,30 +85,14 @@ public final class PolicyParser {
         if (name == null || name.isBlank()) p.error(m.keyNode("name") == null ? root : m.node("name"), "name is required");
         String description = m.string("description");
 
-        List<FileRule> files = new ArrayList<>();
-        int i = 0;
-        for (Node n : m.list("file_rules")) files.add(fileRule(MapReader.of(p, "file_rules[" + i++ + "]", n)));
-        List<NetworkRule> nets = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("network_rules")) nets.add(networkRule(MapReader.of(p, "network_rules[" + i++ + "]", n)));
-        List<CommandRule> cmds = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("command_rules")) cmds.add(commandRule(MapReader.of(p, "command_rules[" + i++ + "]", n)));
-        List<UnixSocketRule> unix = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("unix_socket_rules")) unix.add(unixRule(MapReader.of(p, "unix_socket_rules[" + i++ + "]", n)));
-        List<RegistryRule> reg = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("registry_rules")) reg.add(registryRule(MapReader.of(p, "registry_rules[" + i++ + "]", n)));
-        List<SignalRule> sig = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("signal_rules")) sig.add(signalRule(MapReader.of(p, "signal_rules[" + i++ + "]", n)));
-        List<DnsRedirectRule> dns = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("dns_redirects")) dns.add(dnsRedirect(MapReader.of(p, "dns_redirects[" + i + "]", n), i++));
-        List<ConnectRedirectRule> conn = new ArrayList<>();
-        i = 0;
-        for (Node n : m.list("connect_redirects")) conn.add(connectRedirect(MapReader.of(p, "connect_redirects[" + i + "]", n), i++));
+        List<FileRule> files = entries(m, "file_rules", (r, i) -> fileRule(r));
+        List<NetworkRule> nets = entries(m, "network_rules", (r, i) -> networkRule(r));
+        List<CommandRule> cmds = entries(m, "command_rules", (r, i) -> commandRule(r));
+        List<UnixSocketRule> unix = entries(m, "unix_socket_rules", (r, i) -> unixRule(r));
+        List<RegistryRule> reg = entries(m, "registry_rules", (r, i) -> registryRule(r));
+        List<SignalRule> sig = entries(m, "signal_rules", (r, i) -> signalRule(r));
+        List<DnsRedirectRule> dns = entries(m, "dns_redirects", this::dnsRedirect);
+        List<ConnectRedirectRule> conn = entries(m, "connect_redirects", this::connectRedirect);
 
         ResourceLimits limits = resourceLimits(m.map("resource_limits"));
         EnvPolicy env = envPolicy(m.map("env_policy"));
@@ -138,6 +122,17 @@ public final class PolicyParser {
     }
 
     // ---- rule sections ----------------------------------------------------------------------
+
+    /** Reads every entry of list section {@code key} with {@code reader} (given the entry and its index). */
+    private <T> List<T> entries(MapReader m, String key, java.util.function.BiFunction<MapReader, Integer, T> reader) {
+        List<T> out = new ArrayList<>();
+        int i = 0;
+        for (Node n : m.list(key)) {
+            out.add(reader.apply(MapReader.of(p, key + "[" + i + "]", n), i));
+            i++;
+        }
+        return out;
+    }
 
     private FileRule fileRule(MapReader r) {
         String name = r.string("name", "");
