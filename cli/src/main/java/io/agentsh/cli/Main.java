@@ -4,6 +4,7 @@ import io.agentsh.cli.policy.DebugCommand;
 import io.agentsh.cli.policy.PolicyCommand;
 import io.agentsh.cli.policy.PolicyTestCommand;
 import io.agentsh.cli.shim.ShimCommand;
+import io.agentsh.cli.trash.TrashCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -25,7 +26,8 @@ public final class Main implements Runnable {
             DebugCommand.class,
             PolicyTestCommand.class,
             PolicyCommand.class,
-            ShimCommand.class);
+            ShimCommand.class,
+            TrashCommand.class);
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")
