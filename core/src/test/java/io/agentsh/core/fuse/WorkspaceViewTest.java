@@ -157,6 +157,20 @@ class WorkspaceViewTest {
         }
     }
 
+    @Test void concurrentDeletesAllLandInTheTrash() throws Exception {
+        for (int i = 0; i < 200; i++) Files.writeString(ws.resolve("c" + i), "content " + i);
+        Result r = inSession("for k in 0 1 2 3; do (for i in $(seq $k 4 199); do rm c$i; done) & done; wait; ls -A | wc -l");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("0", r.out().trim());
+        List<TrashEntry> l = store.list("sess-1");
+        assertEquals(200, l.size());
+        assertEquals(200, l.stream().map(TrashEntry::token).distinct().count());
+        TrashEntry some = l.get(77);
+        store.restore(some.token(), null, false);
+        String name = Path.of(some.originalPath()).getFileName().toString();
+        assertEquals("content " + name.substring(1), Files.readString(ws.resolve(name)));
+    }
+
     @Test void deniedWriteIsEaccesAndChangesNothing() throws Exception {
         assertThrows(AccessDeniedException.class, () -> Files.writeString(view.mountPoint().resolve("secret.txt"), "x"));
         Result r = inSession("echo leak > secret.txt");
