@@ -171,6 +171,18 @@ class WorkspaceViewTest {
         assertEquals("content " + name.substring(1), Files.readString(ws.resolve(name)));
     }
 
+    @Test void extendedAttributesPassThrough() throws Exception {
+        Path f = view.mountPoint().resolve("x.txt");
+        Files.writeString(f, "x");
+        var v = Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        v.write("agentsh.test", java.nio.ByteBuffer.wrap("value".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(v.list().contains("agentsh.test"));
+        var back = Files.getFileAttributeView(ws.resolve("x.txt"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(back.size("agentsh.test"));
+        back.read("agentsh.test", buf);
+        assertEquals("value", new String(buf.array(), StandardCharsets.UTF_8));
+    }
+
     @Test void deniedWriteIsEaccesAndChangesNothing() throws Exception {
         assertThrows(AccessDeniedException.class, () -> Files.writeString(view.mountPoint().resolve("secret.txt"), "x"));
         Result r = inSession("echo leak > secret.txt");
