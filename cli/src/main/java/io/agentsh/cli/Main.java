@@ -1,6 +1,13 @@
 package io.agentsh.cli;
 
+import io.agentsh.cli.client.ApproveCommand;
+import io.agentsh.cli.client.EventsCommand;
+import io.agentsh.cli.client.ExecCommand;
+import io.agentsh.cli.client.KillCommand;
+import io.agentsh.cli.client.OutputCommand;
+import io.agentsh.cli.client.SessionCommand;
 import io.agentsh.cli.policy.DebugCommand;
+import io.agentsh.cli.server.ServerCommand;
 import io.agentsh.cli.policy.PolicyCommand;
 import io.agentsh.cli.policy.PolicyTestCommand;
 import io.agentsh.cli.shim.ShimCommand;
@@ -23,11 +30,19 @@ public final class Main implements Runnable {
 
     /** Every top-level verb, in help order. Other verbs (server, session, exec, events, approve, ...) go here too. */
     public static final List<Class<?>> VERBS = List.of(
+            ServerCommand.class,
+            SessionCommand.class,
+            ExecCommand.class,
+            KillCommand.class,
+            OutputCommand.class,
+            EventsCommand.class,
+            ApproveCommand.class,
             DebugCommand.class,
             PolicyTestCommand.class,
             PolicyCommand.class,
             ShimCommand.class,
-            TrashCommand.class);
+            TrashCommand.class,
+            io.agentsh.cli.detect.DetectCommand.class);
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")

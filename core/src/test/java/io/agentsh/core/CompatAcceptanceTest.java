@@ -34,6 +34,8 @@ class CompatAcceptanceTest {
         FilePolicyProvider policies = new FilePolicyProvider(exe, "default", cfg.config().engineOptions(),
                 Duration.ofSeconds(1));
         d = TestDaemon.start(policies, b -> b.policiesDir = exe);
+        d.daemon.execService().redactor(io.agentsh.proxy.dlp.Redactor.create(
+                io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(cfg.config())));
         Files.createDirectories(Path.of("/tmp/ws"));
         sid = d.session(Path.of("/tmp/ws"), null);
     }
@@ -101,6 +103,18 @@ class CompatAcceptanceTest {
         assertTrue(out.contains("AGENTSH_IN_SESSION=1"), out);
         assertTrue(out.contains("TERM_PROGRAM=t"), "allow-listed request vars pass: " + out);
         assertFalse(out.contains("MY_VISIBLE"), "not on the allow list: " + out);
+    }
+
+    @Test
+    void secretsAreRedactedFromOutput() throws Exception {
+        TestDaemon.Reply r = exec("/bin/echo", List.of("key=AKIAIOSFODNN7EXAMPLE done"), null);
+        assertEquals(200, r.status(), r.body());
+        String out = r.json().at("/result/stdout").asText();
+        assertFalse(out.contains("AKIAIOSFODNN7EXAMPLE"), out);
+        assertTrue(out.startsWith("key=") && out.endsWith(" done\n"), out);
+        String cmd = r.json().at("/command_id").asText();
+        String stored = d.get("/api/v1/sessions/" + sid + "/output/" + cmd).body();
+        assertFalse(stored.contains("AKIAIOSFODNN7EXAMPLE"), stored);
     }
 
     @Test

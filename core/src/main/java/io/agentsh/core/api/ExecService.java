@@ -93,6 +93,22 @@ public final class ExecService {
         audit.subscribe(this::collect);
     }
 
+    private volatile io.agentsh.proxy.dlp.Redactor redactor;
+
+    /** DLP for command output (CONTRACT §2: secrets are redacted from exec results); null = off. */
+    public void redactor(io.agentsh.proxy.dlp.Redactor r) {
+        redactor = r != null && r.active() ? r : null;
+    }
+
+    public io.agentsh.proxy.dlp.Redactor redactor() {
+        return redactor;
+    }
+
+    private byte[] redact(byte[] output) {
+        io.agentsh.proxy.dlp.Redactor r = redactor;
+        return r == null ? output : r.redactOutput(output).bytes();
+    }
+
     /** The launch seam: the kernel layer installs its wrapper-based launcher here. */
     public void launcher(CommandLauncher l) {
         launcher.set(l);
@@ -257,7 +273,10 @@ public final class ExecService {
         return t;
     }
 
-    private ExecResponse response(Session s, Decided d, RunResult r) {
+    private ExecResponse response(Session s, Decided d, RunResult raw) {
+        RunResult r = new RunResult(raw.pid(), raw.exitCode(), redact(raw.stdout()), redact(raw.stderr()),
+                raw.stdoutTotal(), raw.stderrTotal(), raw.stdoutTruncated(), raw.stderrTruncated(), raw.timedOut(),
+                raw.startError(), raw.durationMs());
         s.outputs().put(d.commandId, new CommandOutputs.Output(r.stdout(), r.stderr(), r.stdoutTotal(),
                 r.stderrTotal(), r.stdoutTruncated(), r.stderrTruncated()));
         List<Event> events;
