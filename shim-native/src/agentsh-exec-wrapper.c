@@ -15,13 +15,17 @@
  *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, sock_filter[insn_count]
  *                            (+ SCM_RIGHTS: the Landlock ruleset fd when flags & PLAN_LANDLOCK)
  *                      RJCT  reason text   (the daemon refused: exit 126)
- *   wrapper -> daemon  LSTN  u32 0        + SCM_RIGHTS: the seccomp listener fd
+ *                            [u64 keep_caps when flags & PLAN_CAPS]
+ *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
+ *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
+ *                            daemon sees it; that child arms itself and execs the command)
  *   daemon  -> wrapper ARMD               (the supervisor is serving the listener)
  *                      RJCT  reason text
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -29,8 +33,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -40,8 +49,10 @@
 #define PLAN_SETSID 0x1u
 #define PLAN_LANDLOCK 0x2u
 #define PLAN_WAIT_KILLABLE 0x4u
+#define PLAN_CAPS 0x8u   /* a u64 mask of capabilities to keep follows the BPF program */
+#define PLAN_PIDNS 0x10u /* new PID + mount namespace, fresh /proc; LSTN carries the child's pid */
 #define MAX_INSNS 4096u
-#define MSG_MAX (16 + MAX_INSNS * sizeof(struct sock_filter))
+#define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -158,6 +169,104 @@ static int install_filter(struct sock_fprog *prog, int killable)
     return (int)fd;
 }
 
+/* ---- PID namespace (PLAN_PIDNS) ------------------------------------------------------------
+ * unshare(NEWPID|NEWNS) only affects children, so the wrapper forks: the child is pid 1 of the
+ * new namespace, mounts a fresh /proc in its private mount namespace, and carries on arming and
+ * execs the command; the parent stays outside, forwards signals to it and exits with its exact
+ * status (re-raising a fatal signal), so the daemon sees the command as its own child. The
+ * parent runs no command code and is not reachable from inside the namespace. */
+static pid_t relay_target;
+
+static void relay_signal(int sig)
+{
+    if (relay_target > 0) kill(relay_target, sig);
+}
+
+static void relay_child(pid_t child) __attribute__((noreturn));
+static void relay_child(pid_t child)
+{
+    relay_target = child;
+    static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
+    struct sigaction sa = { .sa_handler = relay_signal };
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++) sigaction(forwarded[k], &sa, NULL);
+    int st;
+    pid_t r;
+    do r = waitpid(child, &st, 0); while (r < 0 && errno == EINTR);
+    if (r < 0) _exit(EXIT_REFUSED);
+    if (WIFEXITED(st)) _exit(WEXITSTATUS(st));
+    int sig = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
+    signal(sig, SIG_DFL);
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_UNBLOCK, &all, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+}
+
+/* Returns, in the child only, the child's pid as the parent (and the daemon) see it. */
+static uint32_t enter_pid_namespace(int sock, int landlock_fd)
+{
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) die("unshare(CLONE_NEWPID|CLONE_NEWNS)", errno);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) die("pipe", errno);
+    pid_t child = fork();
+    if (child < 0) die("fork into the PID namespace", errno);
+    if (child > 0) {
+        close(p[0]);
+        uint32_t outer = (uint32_t)child;
+        if (write(p[1], &outer, sizeof outer) != (ssize_t)sizeof outer) { kill(child, SIGKILL); die("pipe write", errno); }
+        close(sock);
+        if (landlock_fd >= 0) close(landlock_fd);
+        relay_child(child); /* keeps p[1] open: the child sees POLLHUP only when this process is gone */
+    }
+    close(p[1]);
+    /* If the parent dies the namespace's init dies, and with it every process of the namespace. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die("prctl(PR_SET_PDEATHSIG)", errno);
+    uint32_t outer = 0;
+    ssize_t got;
+    do got = read(p[0], &outer, sizeof outer); while (got < 0 && errno == EINTR);
+    if (got != (ssize_t)sizeof outer || outer == 0) die("no pid from the namespace parent", 0);
+    struct pollfd pf = { .fd = p[0], .events = POLLIN };
+    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) die("the namespace parent is gone", 0);
+    close(p[0]);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
+    return outer;
+}
+
+/* ---- capability drop (PLAN_CAPS) -------------------------------------------------------------
+ * Every capability not in keep leaves the bounding, ambient, inheritable, permitted and
+ * effective sets (in that order: the bounding set needs CAP_SETPCAP, which the capset removes).
+ * Kept capabilities are also raised in the ambient set so they survive the exec for a non-root
+ * command (root gets them back from the bounding set anyway). */
+static void drop_capabilities(uint64_t keep)
+{
+    int last = 40;
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+    if (f) { if (fscanf(f, "%d", &last) != 1) last = 40; fclose(f); }
+    if (last > 63) last = 63;
+    for (int c = 0; c <= last; c++) {
+        if (keep & (1ULL << c)) continue;
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) die("prctl(PR_CAPBSET_DROP)", errno);
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) die("clearing ambient capabilities", errno);
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) != 0) die("capget", errno);
+    for (int k = 0; k < 2; k++) {
+        uint32_t m = (uint32_t)(keep >> (32 * k));
+        data[k].permitted &= m;
+        data[k].effective &= m;
+        data[k].inheritable = data[k].permitted;
+    }
+    if (syscall(SYS_capset, &hdr, data) != 0) die("capset", errno);
+    for (int c = 0; c <= last; c++) {
+        if (!(keep & (1ULL << c)) || !(data[c / 32].permitted & (1u << (c % 32)))) continue;
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0); /* best effort: only for non-root execs */
+    }
+}
+
 /* --probe: what detect needs to know, measured by really doing it in this (child) process. */
 static int probe(void)
 {
@@ -232,13 +341,20 @@ int main(int argc, char **argv)
     check_reject(buf, n);
     if (n < 12 || memcmp(buf, "PLAN", 4) != 0) die("malformed plan from the supervisor", 0);
     uint32_t flags = get_u32(buf + 4), count = get_u32(buf + 8);
-    if (count == 0 || count > MAX_INSNS || n != 12 + (size_t)count * sizeof(struct sock_filter))
+    size_t trailer = (flags & PLAN_CAPS) ? 8 : 0;
+    if (count == 0 || count > MAX_INSNS || n != 12 + (size_t)count * sizeof(struct sock_filter) + trailer)
         die("malformed BPF program in the plan", 0);
+    uint64_t keep_caps = 0;
+    if (trailer) keep_caps = (uint64_t)get_u32(buf + n - 8) | (uint64_t)get_u32(buf + n - 4) << 32;
     if ((flags & PLAN_LANDLOCK) && landlock_fd < 0) die("plan names a Landlock ruleset but no fd came with it", 0);
     if (!(flags & PLAN_LANDLOCK) && landlock_fd >= 0) { close(landlock_fd); landlock_fd = -1; }
 
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
+    /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
+    uint32_t exec_pid = 0;
+    if (flags & PLAN_PIDNS) exec_pid = enter_pid_namespace(sock, landlock_fd);
+    if (flags & PLAN_CAPS) drop_capabilities(keep_caps);
 
     static struct sock_filter insns[MAX_INSNS];
     for (uint32_t k = 0; k < count; k++) {
@@ -258,7 +374,7 @@ int main(int argc, char **argv)
 
     unsigned char lstn[8];
     memcpy(lstn, "LSTN", 4);
-    put_u32(lstn + 4, 0);
+    put_u32(lstn + 4, exec_pid);
     send_msg(sock, lstn, sizeof lstn, listener);
     close(listener);
 

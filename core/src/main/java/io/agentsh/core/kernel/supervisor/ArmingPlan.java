@@ -8,13 +8,35 @@ import io.agentsh.core.kernel.landlock.LandlockRuleset;
  * and reused for every command of the session (the ruleset fd stays open in the daemon; the
  * wrapper gets a duplicate over SCM_RIGHTS).
  *
- * @param program  the seccomp filter (see SeccompFilterBuilder)
- * @param landlock the Landlock ruleset, or null when Landlock is off or unavailable
- * @param setsid   start the command in a session (and process group) of its own
+ * @param program          the seccomp filter (see SeccompFilterBuilder)
+ * @param landlock         the Landlock ruleset, or null when Landlock is off or unavailable
+ * @param setsid           start the command in a session (and process group) of its own
+ * @param keepCapabilities capabilities to keep (bit N = capability N) when dropping; -1 = do not
+ *                         touch capabilities ({@code capabilities} not configured)
+ * @param pidNamespace     run the command as pid 1 of a PID namespace of its own, with its own /proc
  */
-public record ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid) {
+public record ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid, long keepCapabilities,
+                         boolean pidNamespace) {
+
+    public ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid) {
+        this(program, landlock, setsid, -1, false);
+    }
+
+    public boolean dropCapabilities() {
+        return keepCapabilities != -1;
+    }
+
+    public ArmingPlan withCapabilities(long keep) {
+        return new ArmingPlan(program, landlock, setsid, keep, pidNamespace);
+    }
+
+    public ArmingPlan withPidNamespace(boolean on) {
+        return new ArmingPlan(program, landlock, setsid, keepCapabilities, on);
+    }
+
     int flags() {
         return (setsid ? WrapperProtocol.PLAN_SETSID : 0) | (landlock != null ? WrapperProtocol.PLAN_LANDLOCK : 0)
-                | WrapperProtocol.PLAN_WAIT_KILLABLE;
+                | WrapperProtocol.PLAN_WAIT_KILLABLE | (dropCapabilities() ? WrapperProtocol.PLAN_CAPS : 0)
+                | (pidNamespace ? WrapperProtocol.PLAN_PIDNS : 0);
     }
 }

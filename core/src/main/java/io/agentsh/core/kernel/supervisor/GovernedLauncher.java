@@ -37,9 +37,16 @@ public final class GovernedLauncher {
 
     public GovernedProcess launch(String sessionId, KernelPolicy policy, ArmingPlan plan, ProcessBuilder command)
             throws IOException {
+        return launch(sessionId, policy, plan, command, null);
+    }
+
+    /** As above; {@code beforePlan} (may be null) runs with the wrapper's pid before it is armed (cgroup join). */
+    public GovernedProcess launch(String sessionId, KernelPolicy policy, ArmingPlan plan, ProcessBuilder command,
+                                  PendingArm.PidHook beforePlan) throws IOException {
         List<String> argv = command.command();
         if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
         PendingArm arm = PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options);
+        if (beforePlan != null) arm.beforePlan(beforePlan);
         command.command(arm.argv(argv.getFirst(), null, argv.subList(1, argv.size())));
         Process process;
         try {

@@ -37,6 +37,13 @@ public final class PendingArm implements AutoCloseable {
     private final SeqpacketSocket server;
     private final CompletableFuture<Long> pid = new CompletableFuture<>();
     private final CompletableFuture<Supervisor> armed = new CompletableFuture<>();
+    private volatile PidHook beforePlan;
+
+    /** Runs with the verified wrapper pid before the plan is sent (e.g. joining the command's cgroup). */
+    @FunctionalInterface
+    public interface PidHook {
+        void accept(long pid) throws IOException;
+    }
 
     private PendingArm(Path wrapper, Path socketPath, String token, SeqpacketSocket server) {
         this.wrapper = wrapper;
@@ -69,6 +76,15 @@ public final class PendingArm implements AutoCloseable {
         out.add(executable);
         out.addAll(args);
         return out;
+    }
+
+    /**
+     * Called with the wrapper's pid once it has proved who it is and before it gets its plan,
+     * so it has forked nothing and exec'd nothing yet (cgroup join). A failure refuses the
+     * command. Set before {@link #started}.
+     */
+    public void beforePlan(PidHook hook) {
+        this.beforePlan = hook;
     }
 
     /** The launcher started the wrapper with this pid. */
@@ -127,14 +143,36 @@ public final class PendingArm implements AutoCloseable {
             c.send(WrapperProtocol.reject("arming refused: unexpected caller"), -1);
             throw new IOException("exec wrapper handshake refused (token/version/pid mismatch)");
         }
-        c.send(WrapperProtocol.plan(plan.flags(), plan.program()), plan.landlock() != null ? plan.landlock().fd() : -1);
+        PidHook hook = beforePlan;
+        if (hook != null) {
+            try {
+                hook.accept(peer);
+            } catch (IOException | RuntimeException e) {
+                c.send(WrapperProtocol.reject("cannot set up the command: " + e.getMessage()), -1);
+                throw new IOException("setting up the command failed: " + e.getMessage(), e);
+            }
+        }
+        c.send(WrapperProtocol.plan(plan), plan.landlock() != null ? plan.landlock().fd() : -1);
         var m = c.receive(ARM_TIMEOUT_MS);
         if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
             if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
             c.send(WrapperProtocol.reject("no seccomp listener received"), -1);
             throw new IOException("exec wrapper sent no seccomp listener");
         }
-        Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), peer);
+        int root = peer;
+        int execPid = WrapperProtocol.listenerPid(m.data());
+        if (plan.pidNamespace()) {
+            // The wrapper forked into the new PID namespace; the child (its pid as the wrapper's
+            // parent half saw it, i.e. in our namespace) is the tree's root. It must really be
+            // the verified wrapper's child.
+            if (execPid <= 0 || ProcessTree.parentOf(execPid) != peer) {
+                LinuxSyscalls.close(m.fd());
+                c.send(WrapperProtocol.reject("arming refused: the namespaced child is not the wrapper's"), -1);
+                throw new IOException("exec wrapper reported pid " + execPid + ", not a child of " + peer);
+            }
+            root = execPid;
+        }
+        Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), root);
         c.send(WrapperProtocol.armed(), -1);
         return s;
     }

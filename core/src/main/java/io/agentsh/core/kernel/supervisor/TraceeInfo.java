@@ -21,6 +21,11 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     private int[] groups;
     private String cwd;
     private boolean cwdRead;
+    private int nsTgid;
+    private int nsTid;
+    private int nsDepth;
+    /** How many PID namespaces deep this daemon is (NSpid entries of our own status). */
+    private static final int OWN_NS_DEPTH = ownNsDepth();
 
     void reset(int tid) {
         this.tid = tid;
@@ -32,6 +37,29 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         this.groups = null;
         this.cwd = null;
         this.cwdRead = false;
+        this.nsTgid = 0;
+        this.nsTid = 0;
+        this.nsDepth = 0;
+    }
+
+    /**
+     * The tgid as the tracee's own PID namespace numbers it (what its /proc shows). Equal to
+     * {@link #tgid} unless the command runs in a PID namespace of its own (sandbox.namespaces.pid).
+     */
+    @Override public int procTgid() {
+        if (nsTgid == 0) readStatus();
+        return nsTgid == 0 ? tgid() : nsTgid;
+    }
+
+    @Override public int procTid() {
+        if (nsTid == 0) readStatus();
+        return nsTid == 0 ? tid : nsTid;
+    }
+
+    /** Whether the tracee lives in a PID namespace below ours: then every pid it can name is in the session. */
+    boolean inOwnPidNamespace() {
+        if (nsDepth == 0) readStatus();
+        return nsDepth > OWN_NS_DEPTH;
     }
 
     @Override public int tid() { return tid; }
@@ -100,6 +128,11 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         for (String l : lines) {
             if (l.startsWith("Tgid:")) tgid = Integer.parseInt(l.substring(5).trim());
             else if (l.startsWith("PPid:")) ppid = Integer.parseInt(l.substring(5).trim());
+            else if (l.startsWith("NStgid:")) nsTgid = lastNumber(l);
+            else if (l.startsWith("NSpid:")) {
+                nsTid = lastNumber(l);
+                nsDepth = l.substring(6).trim().split("\\s+").length;
+            }
             else if (l.startsWith("Umask:")) umask = Integer.parseInt(l.substring(6).trim(), 8);
             else if (l.startsWith("Uid:")) fsuid = Integer.parseInt(field(l, 4));
             else if (l.startsWith("Gid:")) fsgid = Integer.parseInt(field(l, 4));
@@ -111,6 +144,22 @@ final class TraceeInfo implements TraceeResolver.Tracee {
             }
         }
         if (tgid == 0) tgid = tid;
+    }
+
+    private static int lastNumber(String line) {
+        String[] f = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
+        return Integer.parseInt(f[f.length - 1]);
+    }
+
+    private static int ownNsDepth() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("NSpid:")) return l.substring(6).trim().split("\\s+").length;
+            }
+        } catch (IOException e) {
+            return 1;
+        }
+        return 1;
     }
 
     private static String field(String line, int index) {
