@@ -21,6 +21,7 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     private int[] groups;
     private String cwd;
     private boolean cwdRead;
+    private long capEff = -2;
     private int nsTgid;
     private int nsTid;
     private int nsDepth;
@@ -37,6 +38,7 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         this.groups = null;
         this.cwd = null;
         this.cwdRead = false;
+        this.capEff = -2;
         this.nsTgid = 0;
         this.nsTid = 0;
         this.nsDepth = 0;
@@ -54,6 +56,12 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     @Override public int procTid() {
         if (nsTid == 0) readStatus();
         return nsTid == 0 ? tid : nsTid;
+    }
+
+    /** The tracee's effective capabilities, or -1 when /proc does not say (then deny). */
+    long capEff() {
+        if (capEff == -2) readStatus();
+        return capEff == -2 ? -1 : capEff;
     }
 
     /** Whether the tracee lives in a PID namespace below ours: then every pid it can name is in the session. */
@@ -128,6 +136,7 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         for (String l : lines) {
             if (l.startsWith("Tgid:")) tgid = Integer.parseInt(l.substring(5).trim());
             else if (l.startsWith("PPid:")) ppid = Integer.parseInt(l.substring(5).trim());
+            else if (l.startsWith("CapEff:")) capEff = Long.parseUnsignedLong(l.substring(7).trim(), 16);
             else if (l.startsWith("NStgid:")) nsTgid = lastNumber(l);
             else if (l.startsWith("NSpid:")) {
                 nsTid = lastNumber(l);
