@@ -206,9 +206,9 @@ public final class ConfigSchema {
             dlp.custom_patterns|any||
             llm_storage.store_bodies|bool|false|
             llm_storage.retention|any||nop
-            security.mode|enum:,auto,full,landlock,landlock-only,minimal|auto|
+            security.mode|enum:,auto,full,ptrace,landlock,landlock-only,minimal|auto|
             security.strict|bool|false|
-            security.minimum_mode|enum:,full,landlock,landlock-only,minimal||
+            security.minimum_mode|enum:,full,ptrace,landlock,landlock-only,minimal||
             security.warn_degraded|bool|true|nop
             landlock.enabled|bool|false|
             landlock.allow_execute|strs||
