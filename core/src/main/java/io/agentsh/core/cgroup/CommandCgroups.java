@@ -10,8 +10,9 @@ import java.nio.file.Path;
  * {@code agentsh-*} left-overs of an earlier daemon), then per command:
  * <pre>
  * CgroupLimits limits = CgroupLimits.of(engine.limits(), cfg);           // + withDevice(...) for disk limits
- * CommandCgroup cg = cgroups.forCommand(sessionId, commandId, limits);   // null: nothing to limit
- * pendingArm.beforePlan(cg::join);                                       // joins before the wrapper execs
+ * CommandCgroups.Placement p = cgroups.forCommand(sessionId, commandId, limits);
+ * CommandCgroup cg = p.cgroup();                                         // null: nothing to limit (or degraded)
+ * if (cg != null) pendingArm.beforePlan(cg::join);                       // joins before the wrapper execs
  * ... command exits ...
  * CgroupUsage u = cg.finish();                                           // resources + OOM for the response
  * </pre>
@@ -62,18 +63,31 @@ public final class CommandCgroups {
     }
 
     /**
-     * The command's cgroup, or null when there is nothing to limit, cgroups are disabled, or
-     * (best effort only) they cannot be used.
-     *
-     * @throws IOException the limits cannot be applied: refuse the command
+     * Where a command goes: its cgroup (null when there is nothing to limit or cgroups are off),
+     * or, under {@code best_effort}, null with the reason the limits were not applied (for a
+     * {@code cgroup_limits_degraded} event).
      */
-    public CommandCgroup forCommand(String sessionId, String commandId, CgroupLimits limits) throws IOException {
-        if (!enabled || limits == null || !limits.any()) return null;
+    public record Placement(CommandCgroup cgroup, String degradedReason) {
+        static final Placement NONE = new Placement(null, null);
+
+        public boolean degraded() {
+            return degradedReason != null;
+        }
+    }
+
+    /**
+     * Creates the command's cgroup with its limits.
+     *
+     * @throws IOException the limits cannot be applied and best_effort is off: refuse the command
+     *                     (a {@code cgroup_unavailable_refusal})
+     */
+    public Placement forCommand(String sessionId, String commandId, CgroupLimits limits) throws IOException {
+        if (!enabled || limits == null || !limits.any()) return Placement.NONE;
         try {
             if (backend == null) throw new IOException("cgroup limits requested but unavailable: " + unavailable);
-            return backend.create(PREFIX + sessionId + "-" + commandId, limits);
+            return new Placement(backend.create(PREFIX + sessionId + "-" + commandId, limits), null);
         } catch (IOException e) {
-            if (bestEffort) return null;
+            if (bestEffort) return new Placement(null, e.getMessage());
             throw e;
         }
     }

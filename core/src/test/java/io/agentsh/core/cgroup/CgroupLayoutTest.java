@@ -82,12 +82,14 @@ class CgroupLayoutTest {
     void disabledOrUnavailableCgroupsFailClosedUnlessBestEffort() throws Exception {
         CgroupLayout none = CgroupLayout.probe(tmp.resolve("x"), tmp.resolve("y"));
         CgroupLimits l = new CgroupLimits(1 << 20, 0, 0, 0, 0, 0, null);
-        assertNull(CommandCgroups.create(false, false, "", none, CgroupFs.REAL).forCommand("s", "c", l));
+        assertNull(CommandCgroups.create(false, false, "", none, CgroupFs.REAL).forCommand("s", "c", l).cgroup());
         CommandCgroups strict = CommandCgroups.create(true, false, "", none, CgroupFs.REAL);
         var e = assertThrows(java.io.IOException.class, () -> strict.forCommand("s", "c", l));
         assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
-        assertNull(strict.forCommand("s", "c", CgroupLimits.NONE), "nothing to limit: no cgroup needed");
-        assertNull(CommandCgroups.create(true, true, "", none, CgroupFs.REAL).forCommand("s", "c", l));
+        assertNull(strict.forCommand("s", "c", CgroupLimits.NONE).cgroup(), "nothing to limit: no cgroup needed");
+        var degraded = CommandCgroups.create(true, true, "", none, CgroupFs.REAL).forCommand("s", "c", l);
+        assertNull(degraded.cgroup());
+        assertTrue(degraded.degraded() && degraded.degradedReason().contains("unavailable"), degraded.toString());
         assertEquals(Set.of(), none.v2Controllers());
     }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessControlsEnforcementTest {
     static final String PREFIX = "agentsh-test-";
     static final List<Path> ROOTS = List.of(Path.of("/sys/fs/cgroup/memory"), Path.of("/sys/fs/cgroup/pids"),
-            Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/cpuacct"), Path.of("/sys/fs/cgroup/unified"));
+            Path.of("/sys/fs/cgroup/cpu"), Path.of("/sys/fs/cgroup/cpuacct"), Path.of("/sys/fs/cgroup/blkio"), Path.of("/sys/fs/cgroup/unified"));
     @TempDir Path tmp;
     final List<CommandCgroup> cgroups = new ArrayList<>();
 
@@ -183,6 +183,22 @@ class ProcessControlsEnforcementTest {
         assertEquals("20000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim());
         cg.finish();
         assertFalse(Files.exists(cpu), "removed");
+    }
+
+    @Test
+    void directWritesAreThrottledToTheDiskLimitOnV1() throws Exception {
+        CgroupBackend b = v1Backend();
+        String dev = io.agentsh.core.cgroup.CommandCgroups.deviceOf(tmp);
+        assumeTrue(dev != null, "temp dir is not on a block device");
+        CommandCgroup cg = create(b, new CgroupLimits(0, 0, 0, 0, 0, 1 << 20, dev));
+        GovernedHarness h = harness(GovernedHarness.defaultPlan());
+        h.beforePlan = cg::join;
+        // 3 MB of O_DIRECT writes at 1 MB/s: dd reports its own rate (unthrottled: tens of MB/s and more).
+        var r = h.run(Map.of(), tmp, "/bin/dd", "if=/dev/zero", "of=" + tmp.resolve("f"), "bs=1M", "count=3", "oflag=direct");
+        assertEquals(0, r.exit(), r.toString());
+        var m = java.util.regex.Pattern.compile("copied, ([0-9.]+) s").matcher(r.stderr());
+        assertTrue(m.find(), r.stderr());
+        assertTrue(Double.parseDouble(m.group(1)) >= 1.5, "throttled to 1 MB/s: " + r.stderr());
     }
 
     @Test
