@@ -308,6 +308,41 @@ class ProcessControlsEnforcementTest {
     }
 
     @Test
+    void manyArmedCommandsWithEveryControlNeitherHangNorLeak() throws Exception {
+        CgroupBackend b = v1Backend();
+        GovernedHarness h = harness(GovernedHarness.defaultPlan().withPidNamespace(true).withCapabilities(0));
+        java.util.concurrent.atomic.AtomicInteger bad = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.IntConsumer one = i -> {
+            try {
+                CommandCgroup cg = b.create(PREFIX + "stress-" + i, new CgroupLimits(64L << 20, 0, 0, 50, 0, 0, null));
+                try {
+                    // One harness per thread: the hook is per launch.
+                    GovernedHarness own = harness(GovernedHarness.defaultPlan().withPidNamespace(true).withCapabilities(0));
+                    own.beforePlan = cg::join;
+                    var r = own.run(Map.of(), tmp, "/bin/sh", "-c", "sh -c 'sh -c \"echo $$\"' & wait; exit " + (i % 7));
+                    if (r.exit() != i % 7 || !r.stdout().trim().matches("\\d+")) bad.incrementAndGet();
+                } finally {
+                    cg.finish();
+                }
+            } catch (Exception e) {
+                bad.incrementAndGet();
+            }
+        };
+        for (int i = 0; i < 60; i++) one.accept(i);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(10)) {
+            for (int i = 60; i < 100; i++) {
+                int k = i;
+                pool.submit(() -> one.accept(k));
+            }
+        }
+        assertEquals(0, bad.get(), "unexpected exits");
+        assertTrue(h.failures.isEmpty());
+        try (Stream<Path> left = Files.walk(Path.of("/sys/fs/cgroup/pids"), 2)) {
+            assertEquals(0, left.filter(p -> p.getFileName().toString().startsWith(PREFIX + "stress")).count());
+        }
+    }
+
+    @Test
     void killedCommandInTheNamespaceReportsTheSignal() throws Exception {
         GovernedHarness h = harness(GovernedHarness.defaultPlan().withPidNamespace(true));
         // A child of init kills itself: init (sh) reports 128+9 like any shell.
