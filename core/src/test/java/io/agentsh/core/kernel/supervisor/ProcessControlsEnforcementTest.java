@@ -202,6 +202,17 @@ class ProcessControlsEnforcementTest {
     }
 
     @Test
+    void aCommandWhoseCgroupCannotBeJoinedNeverRuns() throws Exception {
+        GovernedHarness h = harness(GovernedHarness.defaultPlan());
+        Path marker = tmp.resolve("ran");
+        h.beforePlan = pid -> { throw new IOException("cannot write \"" + pid + "\" to cgroup.procs: No space left on device"); };
+        var e = assertThrows(IOException.class, () -> h.run(Map.of(), tmp, "/usr/bin/touch", marker.toString()));
+        assertTrue(e.getMessage().contains("arming failed"), e.getMessage());
+        Thread.sleep(200);
+        assertFalse(Files.exists(marker), "refused before exec");
+    }
+
+    @Test
     void v2JoinAndKillOnTheRealUnifiedHierarchy() throws Exception {
         Path unified = Path.of("/sys/fs/cgroup/unified");
         assumeTrue(Files.exists(unified.resolve("cgroup.kill")) || Files.exists(unified.resolve("cgroup.procs")), "no cgroup2 mount");
