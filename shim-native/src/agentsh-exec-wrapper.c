@@ -204,6 +204,23 @@ static void relay_child(pid_t child)
     _exit(128 + sig);
 }
 
+/* The session's Landlock ruleset names the daemon's /proc (it is in every read list, see
+ * LandlockConfig.SYSTEM_READ); the fresh /proc mounted here is another filesystem, so it gets
+ * the same read-only rule. (The daemon hands each PID-namespaced command a ruleset of its own,
+ * so this rule does not accumulate in a shared one.) */
+struct ll_path_beneath { uint64_t allowed_access; int32_t parent_fd; } __attribute__((packed));
+#define LL_ACCESS_READ (1ULL << 2 | 1ULL << 3) /* LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR */
+
+static void allow_new_proc(int landlock_fd)
+{
+    int proc = open("/proc", O_PATH | O_CLOEXEC | O_DIRECTORY);
+    if (proc < 0) die("opening the new /proc", errno);
+    struct ll_path_beneath attr = { .allowed_access = LL_ACCESS_READ, .parent_fd = proc };
+    if (syscall(__NR_landlock_add_rule, landlock_fd, 1 /* LANDLOCK_RULE_PATH_BENEATH */, &attr, 0) != 0)
+        die("landlock_add_rule for the new /proc", errno);
+    close(proc);
+}
+
 /* Returns, in the child only, the child's pid as the parent (and the daemon) see it. */
 static uint32_t enter_pid_namespace(int sock, int landlock_fd)
 {
@@ -232,6 +249,7 @@ static uint32_t enter_pid_namespace(int sock, int landlock_fd)
     close(p[0]);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
+    if (landlock_fd >= 0) allow_new_proc(landlock_fd);
     return outer;
 }
 

@@ -152,7 +152,11 @@ public final class PendingArm implements AutoCloseable {
                 throw new IOException("setting up the command failed: " + e.getMessage(), e);
             }
         }
-        c.send(WrapperProtocol.plan(plan), plan.landlock() != null ? plan.landlock().fd() : -1);
+        // A PID-namespaced command adds a rule for its own /proc: it gets a copy of the ruleset.
+        try (var own = plan.pidNamespace() && plan.landlock() != null ? plan.landlock().copy() : null) {
+            var rs = own != null ? own : plan.landlock();
+            c.send(WrapperProtocol.plan(plan), rs != null ? rs.fd() : -1);
+        }
         var m = c.receive(ARM_TIMEOUT_MS);
         if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
             if (m.fd() >= 0) LinuxSyscalls.close(m.fd());

@@ -354,6 +354,30 @@ class ProcessControlsEnforcementTest {
     }
 
     @Test
+    void pidNamespaceWorksUnderLandlock() throws Exception {
+        assumeTrue(io.agentsh.core.kernel.landlock.LandlockAbi.probe() > 0, "needs Landlock");
+        var cfg = new io.agentsh.core.kernel.landlock.LandlockConfig(io.agentsh.core.kernel.landlock.LandlockConfig.SYSTEM_READ,
+                List.of(tmp.toString()), io.agentsh.core.kernel.landlock.LandlockConfig.SYSTEM_EXECUTE, List.of(),
+                io.agentsh.core.kernel.landlock.LandlockConfig.SYSTEM_DEVICES, true, List.of(), false, List.of(), true, true);
+        try (var rs = io.agentsh.core.kernel.landlock.LandlockRulesetBuilder.build(cfg)) {
+            // Reads answered in the kernel (not trapped), so Landlock itself decides /proc reads.
+            var filter = io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(
+                    io.agentsh.core.kernel.seccomp.SyscallSets.sessionFilter(io.agentsh.core.kernel.seccomp.SyscallSets.DEFAULT_BLOCKED, false));
+            ArmingPlan plan = new ArmingPlan(filter, rs, true).withPidNamespace(true);
+            KernelPolicy readsFree = new KernelPolicy() {
+                final StandInPolicy p = new StandInPolicy("/nonexistent-denied", "/nonexistent-secret");
+                @Override public KernelVerdict checkFile(String path, FileAccess op) { return p.checkFile(path, op); }
+                @Override public KernelVerdict checkExecve(String f, List<String> a, int d) { return p.checkExecve(f, a, d); }
+                @Override public boolean readsCanBeDenied() { return false; }
+            };
+            var r = new GovernedHarness(readsFree, tmp.resolve("run"), plan).run(Map.of(), tmp, "/bin/sh", "-c", "ps -e -o pid=,comm=; grep NSpid /proc/self/status");
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.stdout().contains("1 sh"), r.toString());
+            assertTrue(r.stdout().contains("NSpid:"), r.toString());
+        }
+    }
+
+    @Test
     void killedCommandInTheNamespaceReportsTheSignal() throws Exception {
         GovernedHarness h = harness(GovernedHarness.defaultPlan().withPidNamespace(true));
         // A child of init kills itself: init (sh) reports 128+9 like any shell.
