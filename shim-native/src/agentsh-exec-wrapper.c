@@ -266,7 +266,12 @@ static void drop_capabilities(uint64_t keep)
     if (last > 63) last = 63;
     for (int c = 0; c <= last; c++) {
         if (keep & (1ULL << c)) continue;
-        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0 && errno != EINVAL) die("prctl(PR_CAPBSET_DROP)", errno);
+        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0 || errno == EINVAL) continue;
+        /* EPERM for a non-root daemon (no CAP_SETPCAP): its permitted set is all the command can
+         * ever have (no_new_privs stops setuid and file capabilities), and that is cut below. For
+         * root it is fatal: root's execve refills the permitted set from the bounding set. */
+        if (errno == EPERM && geteuid() != 0) break;
+        die("prctl(PR_CAPBSET_DROP)", errno);
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) die("clearing ambient capabilities", errno);
     struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
