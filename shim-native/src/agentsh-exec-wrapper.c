@@ -12,10 +12,10 @@
  * Wire protocol (AF_UNIX SOCK_SEQPACKET, one message per step, little-endian, see
  * docs/interfaces.md section 3 and core io.agentsh.core.kernel.supervisor.WrapperProtocol):
  *   wrapper -> daemon  HELO  u32 version, u32 pid, u32 token_len, token bytes
- *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, sock_filter[insn_count]
+ *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, [u64 keep_caps if flags & PLAN_CAPS],
+ *                            sock_filter[insn_count]
  *                            (+ SCM_RIGHTS: the Landlock ruleset fd when flags & PLAN_LANDLOCK)
  *                      RJCT  reason text   (the daemon refused: exit 126)
- *                            [u64 keep_caps when flags & PLAN_CAPS]
  *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
  *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
  *                            daemon sees it; that child arms itself and execs the command)
@@ -25,7 +25,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -49,7 +48,7 @@
 #define PLAN_SETSID 0x1u
 #define PLAN_LANDLOCK 0x2u
 #define PLAN_WAIT_KILLABLE 0x4u
-#define PLAN_CAPS 0x8u   /* a u64 mask of capabilities to keep follows the BPF program */
+#define PLAN_CAPS 0x8u
 #define PLAN_PIDNS 0x10u /* new PID + mount namespace, fresh /proc; LSTN carries the child's pid */
 #define MAX_INSNS 4096u
 #define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
@@ -253,43 +252,6 @@ static uint32_t enter_pid_namespace(int sock, int landlock_fd)
     return outer;
 }
 
-/* ---- capability drop (PLAN_CAPS) -------------------------------------------------------------
- * Every capability not in keep leaves the bounding, ambient, inheritable, permitted and
- * effective sets (in that order: the bounding set needs CAP_SETPCAP, which the capset removes).
- * Kept capabilities are also raised in the ambient set so they survive the exec for a non-root
- * command (root gets them back from the bounding set anyway). */
-static void drop_capabilities(uint64_t keep)
-{
-    int last = 40;
-    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-    if (f) { if (fscanf(f, "%d", &last) != 1) last = 40; fclose(f); }
-    if (last > 63) last = 63;
-    for (int c = 0; c <= last; c++) {
-        if (keep & (1ULL << c)) continue;
-        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0 || errno == EINVAL) continue;
-        /* EPERM for a non-root daemon (no CAP_SETPCAP): its permitted set is all the command can
-         * ever have (no_new_privs stops setuid and file capabilities), and that is cut below. For
-         * root it is fatal: root's execve refills the permitted set from the bounding set. */
-        if (errno == EPERM && geteuid() != 0) break;
-        die("prctl(PR_CAPBSET_DROP)", errno);
-    }
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) die("clearing ambient capabilities", errno);
-    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-    struct __user_cap_data_struct data[2];
-    if (syscall(SYS_capget, &hdr, data) != 0) die("capget", errno);
-    for (int k = 0; k < 2; k++) {
-        uint32_t m = (uint32_t)(keep >> (32 * k));
-        data[k].permitted &= m;
-        data[k].effective &= m;
-        data[k].inheritable = data[k].permitted;
-    }
-    if (syscall(SYS_capset, &hdr, data) != 0) die("capset", errno);
-    for (int c = 0; c <= last; c++) {
-        if (!(keep & (1ULL << c)) || !(data[c / 32].permitted & (1u << (c % 32)))) continue;
-        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0); /* best effort: only for non-root execs */
-    }
-}
-
 /* --probe: what detect needs to know, measured by really doing it in this (child) process. */
 static int probe(void)
 {
@@ -364,11 +326,15 @@ int main(int argc, char **argv)
     check_reject(buf, n);
     if (n < 12 || memcmp(buf, "PLAN", 4) != 0) die("malformed plan from the supervisor", 0);
     uint32_t flags = get_u32(buf + 4), count = get_u32(buf + 8);
-    size_t trailer = (flags & PLAN_CAPS) ? 8 : 0;
-    if (count == 0 || count > MAX_INSNS || n != 12 + (size_t)count * sizeof(struct sock_filter) + trailer)
+    size_t off = 12;
+    uint64_t keep_caps = ~(uint64_t)0;
+    if (flags & PLAN_CAPS) {
+        if (n < 20) die("malformed plan from the supervisor", 0);
+        keep_caps = (uint64_t)get_u32(buf + 12) | (uint64_t)get_u32(buf + 16) << 32;
+        off = 20;
+    }
+    if (count == 0 || count > MAX_INSNS || n != off + (size_t)count * sizeof(struct sock_filter))
         die("malformed BPF program in the plan", 0);
-    uint64_t keep_caps = 0;
-    if (trailer) keep_caps = (uint64_t)get_u32(buf + n - 8) | (uint64_t)get_u32(buf + n - 4) << 32;
     if ((flags & PLAN_LANDLOCK) && landlock_fd < 0) die("plan names a Landlock ruleset but no fd came with it", 0);
     if (!(flags & PLAN_LANDLOCK) && landlock_fd >= 0) { close(landlock_fd); landlock_fd = -1; }
 
@@ -377,11 +343,10 @@ int main(int argc, char **argv)
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
     if (flags & PLAN_PIDNS) exec_pid = enter_pid_namespace(sock, landlock_fd);
-    if (flags & PLAN_CAPS) drop_capabilities(keep_caps);
 
     static struct sock_filter insns[MAX_INSNS];
     for (uint32_t k = 0; k < count; k++) {
-        const unsigned char *p = buf + 12 + (size_t)k * 8;
+        const unsigned char *p = buf + off + (size_t)k * 8;
         insns[k].code = (uint16_t)(p[0] | p[1] << 8);
         insns[k].jt = p[2];
         insns[k].jf = p[3];
@@ -412,6 +377,19 @@ int main(int argc, char **argv)
         close(landlock_fd);
     }
     close(sock);
+
+    /* Capability bounding set: what root (or anyone) can hold after the exec. */
+    if (flags & PLAN_CAPS) {
+        for (int cap = 0; cap < 64; cap++) {
+            if (keep_caps & ((uint64_t)1 << cap)) continue;
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+                if (errno == EINVAL) break; /* past CAP_LAST_CAP */
+                die("dropping capabilities (PR_CAPBSET_DROP)", errno);
+            }
+        }
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+            die("clearing ambient capabilities", errno);
+    }
 
     extern char **environ;
     execve(cmd_path, cmd_argv, environ);

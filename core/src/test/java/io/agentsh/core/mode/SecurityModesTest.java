@@ -59,11 +59,8 @@ class SecurityModesTest {
                 + "  limits:\n    max_processes: 50\ncapabilities:\n  allow: [NET_BIND_SERVICE]\n", k -> null);
         assertEquals(java.util.List.of(), loaded.warnings());
         assertTrue(loaded.config().bool("sandbox.namespaces.pid"));
-        var pc = io.agentsh.core.caps.ProcessControls.fromConfig(loaded.config());
-        assertTrue(pc.pidNamespace());
-        assertTrue(pc.dropCapabilities());
-        assertEquals(1L << 10, pc.keepMask());
-        assertFalse(io.agentsh.core.caps.ProcessControls.fromConfig(cfg("")).dropCapabilities(), "not configured: untouched");
+        assertTrue(io.agentsh.core.ns.ProcessNamespaces.fromConfig(loaded.config()).pid());
+        assertFalse(io.agentsh.core.ns.ProcessNamespaces.fromConfig(cfg("")).pid(), "not configured: no namespace");
         assertEquals(50, io.agentsh.core.cgroup.CgroupLimits.of(new io.agentsh.policy.ResourceLimits(0, 0, 0, 0, 0, 0, 200, null, null, null),
                 loaded.config()).pidsMax(), "sandbox.limits caps the policy");
     }

@@ -21,6 +21,8 @@ public final class SyscallSets {
     public static final Set<Integer> FILE = Set.of(OPEN, OPENAT, OPENAT2, CREAT, TRUNCATE, UNLINK, UNLINKAT, RMDIR,
             MKDIR, MKDIRAT, RENAME, RENAMEAT, RENAMEAT2, LINK, LINKAT, SYMLINK, SYMLINKAT, CHMOD, FCHMODAT, FCHMODAT2,
             CHOWN, LCHOWN, FCHOWNAT, MKNOD, MKNODAT);
+    /** Syscalls taking a socket address the unix-socket rules judge. */
+    public static final Set<Integer> SOCKET_ADDR = Set.of(CONNECT, BIND);
     public static final Set<Integer> SIGNAL = Set.of(KILL, TKILL, TGKILL, RT_SIGQUEUEINFO, RT_TGSIGQUEUEINFO, PIDFD_SEND_SIGNAL);
 
     /**
@@ -61,9 +63,15 @@ public final class SyscallSets {
      * policy could deny one.
      */
     public static FilterSpec sessionFilter(List<String> blockedNames, boolean trapReadOnlyOpens) {
+        return sessionFilter(blockedNames, trapReadOnlyOpens, false);
+    }
+
+    /** As above; {@code trapUnixSockets}: connect and bind go to the supervisor too (unix-socket rules). */
+    public static FilterSpec sessionFilter(List<String> blockedNames, boolean trapReadOnlyOpens, boolean trapUnixSockets) {
         Map<Integer, Integer> blocked = blocked(blockedNames);
         List<Integer> notify = new ArrayList<>();
-        for (Set<Integer> s : List.of(EXEC, FILE, SIGNAL)) for (int nr : s) if (!blocked.containsKey(nr)) notify.add(nr);
+        List<Set<Integer>> sets = trapUnixSockets ? List.of(EXEC, FILE, SIGNAL, SOCKET_ADDR) : List.of(EXEC, FILE, SIGNAL);
+        for (Set<Integer> s : sets) for (int nr : s) if (!blocked.containsKey(nr)) notify.add(nr);
         return new FilterSpec(Set.copyOf(notify), blocked, trapReadOnlyOpens);
     }
 }

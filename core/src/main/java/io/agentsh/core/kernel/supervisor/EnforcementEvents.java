@@ -17,6 +17,9 @@ public interface EnforcementEvents {
 
     void signal(String sessionId, int pid, String syscall, int signal, int targetPid, KernelVerdict verdict);
 
+    /** A unix-socket connect/bind ({@code path} resolved, or {@code @name} for abstract sockets). */
+    default void unixSocket(String sessionId, int pid, String syscall, UnixAccess op, String path, KernelVerdict verdict) {}
+
     /** A syscall the supervisor could not govern (unreadable memory, unknown state): it was denied. */
     void failure(String sessionId, int pid, String syscall, String reason);
 

@@ -5,6 +5,7 @@ import io.agentsh.policy.Engine;
 import io.agentsh.policy.FileOperation;
 import io.agentsh.policy.SignalTarget;
 import io.agentsh.policy.SignalVerdict;
+import io.agentsh.policy.UnixSocketOperation;
 import io.agentsh.policy.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,9 +56,24 @@ public final class EngineKernelPolicy implements KernelPolicy {
 
     private KernelVerdict map(Verdict v, String kind, String subject) {
         if (v == null) return KernelVerdict.deny("", "no verdict");
+        if (v.isAllowed() && (v.policyDecision() == Decision.SOFT_DELETE || v.effectiveDecision() == Decision.SOFT_DELETE))
+            return KernelVerdict.softDelete(v.rule());
         if (v.isAllowed()) return KernelVerdict.allow(v.rule());
-        if (v.needsApproval() && approvals != null && approvals.approve(v, kind, subject)) return KernelVerdict.allow(v.rule());
+        if (v.needsApproval() && approvals != null) {
+            if (!SlowPath.blockingAllowed()) throw SlowPath.PENDING; // re-asked on a worker thread
+            if (approvals.approve(v, kind, subject)) return KernelVerdict.allow(v.rule());
+        }
         return KernelVerdict.deny(v.rule(), v.message());
+    }
+
+    @Override
+    public KernelVerdict checkUnixSocket(String path, UnixAccess op) {
+        return map(engine.checkUnixSocket(path, UnixSocketOperation.valueOf(op.name())), "unix_socket", path);
+    }
+
+    @Override
+    public boolean governsUnixSockets() {
+        return !engine.policy().unixSocketRules().isEmpty();
     }
 
     @Override

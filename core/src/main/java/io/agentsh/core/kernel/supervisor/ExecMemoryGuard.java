@@ -23,7 +23,7 @@ final class ExecMemoryGuard {
 
     /** Null when safe, else the reason. */
     String check(TraceeInfo t, List<Long> addresses) {
-        int threads = threads(t.tid());
+        int threads = t.threads();
         if (threads != 1) return "exec from a process with " + threads + " threads cannot be checked race-free";
         int ppid = t.ppid();
         if (ppid > 1 && LinuxSyscalls.call(SYS_KCMP, t.tgid(), ppid, KCMP_VM, 0, 0) == 0) {

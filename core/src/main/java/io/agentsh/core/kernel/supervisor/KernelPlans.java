@@ -28,12 +28,13 @@ public final class KernelPlans {
                                         KernelPolicy kernelPolicy, String workspace) throws IOException {
         List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
         var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block,
-                kernelPolicy.readsCanBeDenied());
+                kernelPolicy.readsCanBeDenied(), kernelPolicy.governsUnixSockets());
         LandlockRuleset ruleset = null;
         if (cfg.bool("landlock.enabled") && LandlockAbi.probe() > 0) {
             ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
         }
-        return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true);
+        long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
+        return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep);
     }
 
     static LandlockConfig landlockConfig(ServerConfig cfg, PolicyLandlockPaths fromPolicy, String workspace) {

@@ -28,6 +28,19 @@ public interface KernelPolicy {
     }
 
     /**
+     * A unix-socket address a governed process connects or binds to: a resolved path, or
+     * {@code @name} for the abstract namespace ({@code @} alone: unnamed/autobind).
+     */
+    default KernelVerdict checkUnixSocket(String path, UnixAccess op) {
+        return KernelVerdict.ALLOW;
+    }
+
+    /** Whether connect/bind must be trapped at all (the policy has unix-socket rules). */
+    default boolean governsUnixSockets() {
+        return false;
+    }
+
+    /**
      * Whether a read-only open could ever be denied by this policy. When false, read-only
      * open/openat never leave the kernel (BPF answers them). Default: assume it could.
      */

@@ -37,13 +37,6 @@ public final class PendingArm implements AutoCloseable {
     private final SeqpacketSocket server;
     private final CompletableFuture<Long> pid = new CompletableFuture<>();
     private final CompletableFuture<Supervisor> armed = new CompletableFuture<>();
-    private volatile PidHook beforePlan;
-
-    /** Runs with the verified wrapper pid before the plan is sent (e.g. joining the command's cgroup). */
-    @FunctionalInterface
-    public interface PidHook {
-        void accept(long pid) throws IOException;
-    }
 
     private PendingArm(Path wrapper, Path socketPath, String token, SeqpacketSocket server) {
         this.wrapper = wrapper;
@@ -52,8 +45,23 @@ public final class PendingArm implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * Runs after the filter is installed and before the command is exec'd, with the wrapper's pid
+     * (= the command's): the place to move it into its cgroup with nothing yet running outside.
+     * Throwing refuses the command (the wrapper exits 126).
+     */
+    @FunctionalInterface
+    public interface BeforeExec {
+        void accept(long pid) throws Exception;
+    }
+
     public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
                                   EnforcementEvents events, SupervisorOptions options) throws IOException {
+        return open(wrapper, runtimeDir, sessionId, policy, plan, events, options, pid -> { });
+    }
+
+    public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                  EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws IOException {
         Files.createDirectories(runtimeDir);
         Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
         byte[] t = new byte[32];
@@ -64,7 +72,7 @@ public final class PendingArm implements AutoCloseable {
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         PendingArm a = new PendingArm(wrapper, sock, token, server);
         Thread.ofPlatform().daemon().name("agentsh-arm-" + token.substring(0, 8))
-                .start(() -> a.serve(sessionId, policy, plan, events, options));
+                .start(() -> a.serve(sessionId, policy, plan, events, options, beforeExec));
         return a;
     }
 
@@ -76,15 +84,6 @@ public final class PendingArm implements AutoCloseable {
         out.add(executable);
         out.addAll(args);
         return out;
-    }
-
-    /**
-     * Called with the wrapper's pid once it has proved who it is and before it gets its plan,
-     * so it has forked nothing and exec'd nothing yet (cgroup join). A failure refuses the
-     * command. Set before {@link #started}.
-     */
-    public void beforePlan(PidHook hook) {
-        this.beforePlan = hook;
     }
 
     /** The launcher started the wrapper with this pid. */
@@ -102,7 +101,8 @@ public final class PendingArm implements AutoCloseable {
         return armed;
     }
 
-    private void serve(String sessionId, KernelPolicy policy, ArmingPlan plan, EnforcementEvents events, SupervisorOptions options) {
+    private void serve(String sessionId, KernelPolicy policy, ArmingPlan plan, EnforcementEvents events, SupervisorOptions options,
+                       BeforeExec beforeExec) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARM_TIMEOUT_MS);
         try (SeqpacketSocket srv = server) {
             SeqpacketSocket conn = null;
@@ -112,7 +112,7 @@ public final class PendingArm implements AutoCloseable {
                 conn = srv.accept(100);
             }
             try (SeqpacketSocket c = conn) {
-                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options));
+                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec));
             }
         } catch (IOException | RuntimeException e) {
             armed.completeExceptionally(e);
@@ -128,7 +128,7 @@ public final class PendingArm implements AutoCloseable {
     }
 
     private Supervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
-                                 EnforcementEvents events, SupervisorOptions options) throws Exception {
+                                 EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws Exception {
         int peer = c.peerPid();
         WrapperProtocol.Hello hello = WrapperProtocol.parseHello(c.receive(ARM_TIMEOUT_MS).data());
         long expected;
@@ -143,19 +143,10 @@ public final class PendingArm implements AutoCloseable {
             c.send(WrapperProtocol.reject("arming refused: unexpected caller"), -1);
             throw new IOException("exec wrapper handshake refused (token/version/pid mismatch)");
         }
-        PidHook hook = beforePlan;
-        if (hook != null) {
-            try {
-                hook.accept(peer);
-            } catch (IOException | RuntimeException e) {
-                c.send(WrapperProtocol.reject("cannot set up the command: " + e.getMessage()), -1);
-                throw new IOException("setting up the command failed: " + e.getMessage(), e);
-            }
-        }
         // A PID-namespaced command adds a rule for its own /proc: it gets a copy of the ruleset.
         try (var own = plan.pidNamespace() && plan.landlock() != null ? plan.landlock().copy() : null) {
             var rs = own != null ? own : plan.landlock();
-            c.send(WrapperProtocol.plan(plan), rs != null ? rs.fd() : -1);
+            c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()), rs != null ? rs.fd() : -1);
         }
         var m = c.receive(ARM_TIMEOUT_MS);
         if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
@@ -164,11 +155,11 @@ public final class PendingArm implements AutoCloseable {
             throw new IOException("exec wrapper sent no seccomp listener");
         }
         int root = peer;
-        int execPid = WrapperProtocol.listenerPid(m.data());
         if (plan.pidNamespace()) {
             // The wrapper forked into the new PID namespace; the child (its pid as the wrapper's
-            // parent half saw it, i.e. in our namespace) is the tree's root. It must really be
-            // the verified wrapper's child.
+            // parent half saw it, i.e. in our namespace) is what execs: the tree's root, and what
+            // joins the cgroup. It must really be the verified wrapper's child.
+            int execPid = WrapperProtocol.listenerPid(m.data());
             if (execPid <= 0 || ProcessTree.parentOf(execPid) != peer) {
                 LinuxSyscalls.close(m.fd());
                 c.send(WrapperProtocol.reject("arming refused: the namespaced child is not the wrapper's"), -1);
@@ -177,6 +168,13 @@ public final class PendingArm implements AutoCloseable {
             root = execPid;
         }
         Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), root);
+        try {
+            beforeExec.accept(root);
+        } catch (Exception e) {
+            s.stop();
+            c.send(WrapperProtocol.reject("refused before exec: " + e.getMessage()), -1);
+            throw new IOException("refused before exec: " + e.getMessage(), e);
+        }
         c.send(WrapperProtocol.armed(), -1);
         return s;
     }

@@ -43,6 +43,11 @@ final class SignalHandler {
             case PIDFD_SEND_SIGNAL -> { target = pidOfPidfd(t.tid(), n.intArg(0)); sig = n.intArg(1); }
             default -> { listener.respondError(n.id(), Errno.ENOSYS); return; }
         }
+        if (sig == 0) {
+            // Signal 0 only probes for existence; it delivers nothing.
+            listener.respondContinue(n.id());
+            return;
+        }
         boolean inTree;
         if (t.inOwnPidNamespace()) {
             // A command in a PID namespace of its own names pids of that namespace, which holds
@@ -62,8 +67,7 @@ final class SignalHandler {
         } else {
             inTree = target > 0 && tree.contains(target);
         }
-        // Signal 0 only probes for existence; it delivers nothing.
-        KernelVerdict v = sig == 0 ? KernelVerdict.ALLOW : ctx.policy().checkSignal(sig, t.tgid(), group ? -target : target, inTree);
+        KernelVerdict v = ctx.policy().checkSignal(sig, t.tgid(), group ? -target : target, inTree);
         if (!listener.idValid(n.id())) return;
         if (v.allowed()) listener.respondContinue(n.id());
         else if (v.absorb()) listener.respondValue(n.id(), 0);

@@ -1,9 +1,5 @@
 package io.agentsh.core.kernel.supervisor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What the supervisor learns about the task behind one notification, read lazily from /proc
@@ -21,12 +17,14 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     private int[] groups;
     private String cwd;
     private boolean cwdRead;
-    private long capEff = -2;
+    private int threads = -1;
+    private long capEff = -1;
     private int nsTgid;
     private int nsTid;
     private int nsDepth;
-    /** How many PID namespaces deep this daemon is (NSpid entries of our own status). */
+    /** How many PID namespaces deep this daemon is (NSpid entries of its own status). */
     private static final int OWN_NS_DEPTH = ownNsDepth();
+    private final io.agentsh.core.kernel.sys.ProcFiles proc = new io.agentsh.core.kernel.sys.ProcFiles();
 
     void reset(int tid) {
         this.tid = tid;
@@ -38,7 +36,8 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         this.groups = null;
         this.cwd = null;
         this.cwdRead = false;
-        this.capEff = -2;
+        this.threads = -1;
+        this.capEff = -1;
         this.nsTgid = 0;
         this.nsTid = 0;
         this.nsDepth = 0;
@@ -49,25 +48,26 @@ final class TraceeInfo implements TraceeResolver.Tracee {
      * {@link #tgid} unless the command runs in a PID namespace of its own (sandbox.namespaces.pid).
      */
     @Override public int procTgid() {
-        if (nsTgid == 0) readStatus();
-        return nsTgid == 0 ? tgid() : nsTgid;
+        if (tgid == 0) readStatus();
+        return nsTgid > 0 ? nsTgid : tgid;
     }
 
     @Override public int procTid() {
-        if (nsTid == 0) readStatus();
-        return nsTid == 0 ? tid : nsTid;
-    }
-
-    /** The tracee's effective capabilities, or -1 when /proc does not say (then deny). */
-    long capEff() {
-        if (capEff == -2) readStatus();
-        return capEff == -2 ? -1 : capEff;
+        if (tgid == 0) readStatus();
+        return nsTid > 0 ? nsTid : tid;
     }
 
     /** Whether the tracee lives in a PID namespace below ours: then every pid it can name is in the session. */
     boolean inOwnPidNamespace() {
-        if (nsDepth == 0) readStatus();
+        if (tgid == 0) readStatus();
         return nsDepth > OWN_NS_DEPTH;
+    }
+
+    private static int ownNsDepth() {
+        var p = new io.agentsh.core.kernel.sys.ProcFiles();
+        if (!p.read((int) ProcessHandle.current().pid(), "status")) return 1;
+        int[] ns = p.fields("NSpid");
+        return ns == null || ns.length == 0 ? 1 : ns.length;
     }
 
     @Override public int tid() { return tid; }
@@ -106,72 +106,46 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     @Override public String cwd() {
         if (!cwdRead) {
             cwdRead = true;
-            cwd = link("/proc/" + tid + "/cwd");
+            cwd = proc.readlink(tid, "cwd");
         }
         return cwd;
     }
 
     @Override public String fdPath(int fd) {
         if (fd < 0) return null;
-        return link("/proc/" + tid + "/fd/" + fd);
-    }
-
-    private static String link(String p) {
-        try {
-            String s = Files.readSymbolicLink(Path.of(p)).toString();
-            return s.startsWith("/") && !s.endsWith(" (deleted)") ? s : null;
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
+        return proc.readlink(tid, "fd/" + fd);
     }
 
     private void readStatus() {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/proc/" + tid + "/status"));
-        } catch (IOException e) {
+        if (!proc.read(tid, "status")) {
             tgid = tid;
             return;
         }
-        for (String l : lines) {
-            if (l.startsWith("Tgid:")) tgid = Integer.parseInt(l.substring(5).trim());
-            else if (l.startsWith("PPid:")) ppid = Integer.parseInt(l.substring(5).trim());
-            else if (l.startsWith("CapEff:")) capEff = Long.parseUnsignedLong(l.substring(7).trim(), 16);
-            else if (l.startsWith("NStgid:")) nsTgid = lastNumber(l);
-            else if (l.startsWith("NSpid:")) {
-                nsTid = lastNumber(l);
-                nsDepth = l.substring(6).trim().split("\\s+").length;
-            }
-            else if (l.startsWith("Umask:")) umask = Integer.parseInt(l.substring(6).trim(), 8);
-            else if (l.startsWith("Uid:")) fsuid = Integer.parseInt(field(l, 4));
-            else if (l.startsWith("Gid:")) fsgid = Integer.parseInt(field(l, 4));
-            else if (l.startsWith("Groups:")) {
-                String[] g = l.substring(7).trim().split("\\s+");
-                int[] out = new int[g.length == 1 && g[0].isEmpty() ? 0 : g.length];
-                for (int i = 0; i < out.length; i++) out[i] = Integer.parseInt(g[i]);
-                groups = out;
-            }
-        }
-        if (tgid == 0) tgid = tid;
+        tgid = (int) proc.field("Tgid", 0, 10, tid);
+        ppid = (int) proc.field("PPid", 0, 10, -1);
+        umask = (int) proc.field("Umask", 0, 8, -1);
+        fsuid = (int) proc.field("Uid", 3, 10, -1);
+        fsgid = (int) proc.field("Gid", 3, 10, -1);
+        threads = (int) proc.field("Threads", 0, 10, -1);
+        capEff = proc.field("CapEff", 0, 16, -1);
+        groups = proc.fields("Groups");
+        int[] nsPid = proc.fields("NSpid"), nsTg = proc.fields("NStgid");
+        nsDepth = nsPid == null ? 0 : nsPid.length;
+        nsTid = nsDepth > 0 ? nsPid[nsDepth - 1] : 0;
+        nsTgid = nsTg != null && nsTg.length > 0 ? nsTg[nsTg.length - 1] : 0;
+        if (tgid <= 0) tgid = tid;
     }
 
-    private static int lastNumber(String line) {
-        String[] f = line.substring(line.indexOf(':') + 1).trim().split("\\s+");
-        return Integer.parseInt(f[f.length - 1]);
+    /** Effective capabilities (CapEff), -1 if unknown. */
+    long capEff() {
+        if (tgid == 0) readStatus();
+        return capEff;
     }
 
-    private static int ownNsDepth() {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (l.startsWith("NSpid:")) return l.substring(6).trim().split("\\s+").length;
-            }
-        } catch (IOException e) {
-            return 1;
-        }
-        return 1;
+    /** Threads in the task's process (from status), -1 if unknown. */
+    int threads() {
+        if (tgid == 0) readStatus();
+        return threads;
     }
 
-    private static String field(String line, int index) {
-        return line.substring(line.indexOf(':') + 1).trim().split("\\s+")[index - 1];
-    }
 }

@@ -12,10 +12,10 @@ import java.util.Arrays;
  * little-endian integers, 4-byte ASCII tags:
  * <pre>
  * wrapper -> daemon  HELO u32 version=1, u32 pid, u32 token_len, token
- * daemon  -> wrapper PLAN u32 flags, u32 insn_count, sock_filter[insn_count] [u64 keep_caps if PLAN_CAPS]
- *                                                                             (+SCM_RIGHTS landlock fd)
+ * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS], sock_filter[insn_count]
+ *                    (+SCM_RIGHTS landlock fd)
  *                    RJCT reason
- * wrapper -> daemon  LSTN u32 exec_pid (0, or the namespaced child's pid with PLAN_PIDNS)                                              (+SCM_RIGHTS listener fd)
+ * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS the namespaced child's pid)                                              (+SCM_RIGHTS listener fd)
  * daemon  -> wrapper ARMD | RJCT reason
  * </pre>
  */
@@ -24,7 +24,6 @@ public final class WrapperProtocol {
     public static final int PLAN_SETSID = 0x1;
     public static final int PLAN_LANDLOCK = 0x2;
     public static final int PLAN_WAIT_KILLABLE = 0x4;
-    /** Drop capabilities: a u64 mask of the ones to keep follows the BPF program. */
     public static final int PLAN_CAPS = 0x8;
     /** New PID + mount namespace with a fresh /proc; LSTN then carries the exec'ing child's pid. */
     public static final int PLAN_PIDNS = 0x10;
@@ -42,17 +41,17 @@ public final class WrapperProtocol {
     }
 
     public static byte[] plan(int flags, BpfProgram program) {
-        byte[] insns = program.toBytes();
-        ByteBuffer b = ByteBuffer.allocate(12 + insns.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size()).put(insns);
-        return b.array();
+        return plan(flags, program, -1L);
     }
 
-    /** The PLAN message of an arming plan: flags, program, and the capability mask when dropping. */
-    public static byte[] plan(ArmingPlan p) {
-        byte[] base = plan(p.flags(), p.program());
-        if (!p.dropCapabilities()) return base;
-        return ByteBuffer.allocate(base.length + 8).order(ByteOrder.LITTLE_ENDIAN).put(base).putLong(p.keepCapabilities()).array();
+    public static byte[] plan(int flags, BpfProgram program, long keepCaps) {
+        byte[] insns = program.toBytes();
+        boolean caps = (flags & PLAN_CAPS) != 0;
+        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + insns.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size());
+        if (caps) b.putLong(keepCaps);
+        b.put(insns);
+        return b.array();
     }
 
     /** LSTN's u32: the pid (in the daemon's namespace) of the process that will exec, 0 = the wrapper itself. */

@@ -24,9 +24,13 @@ final class GovernedHarness {
     private final KernelPolicy policy;
     private final ArmingPlan plan;
     /** Runs with the wrapper's pid before it is armed (cgroup join); null for none. */
-    volatile PendingArm.PidHook beforePlan;
+    volatile PendingArm.BeforeExec beforePlan;
 
     GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan) throws IOException {
+        this(policy, runtimeDir, plan, SupervisorOptions.DEFAULT);
+    }
+
+    GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan, SupervisorOptions options) throws IOException {
         this.policy = policy;
         this.plan = plan;
         EnforcementEvents events = new EnforcementEvents() {
@@ -43,7 +47,7 @@ final class GovernedHarness {
                 failures.add(sc + ": " + r);
             }
         };
-        this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, SupervisorOptions.DEFAULT);
+        this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, options);
     }
 
     static ArmingPlan defaultPlan() {
