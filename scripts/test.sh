@@ -1,8 +1,67 @@
 #!/usr/bin/env bash
-# The README's test command: installs what it needs, builds, runs the unit tests.
-set -euo pipefail
+# The README's test command (and CI's, through .ci/run). Runs as root, also with CI=true and no
+# stdin:
+#   1. Debian packages (scripts/deps.sh)
+#   2. Maven build with the unit tests (Surefire summary)
+#   3. the .deb (scripts/build.sh, lintian included)
+#   4. the throwaway VM with the end-to-end security suite (packaging/testbed)
+#   5. the host-unchanged check over the whole run (unit tests included)
+# Exits non-zero if anything failed. Logs: dist/test-logs/.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+REPO=$(pwd)
+t_start=$(date +%s)
+mkdir -p dist/test-logs
+LOGS=$REPO/dist/test-logs
+source packaging/testbed/lib/hostcheck.sh
+HOST_BEFORE=$(mktemp /tmp/agentsh-test-host.XXXXXX)
+hostcheck_fingerprint >"$HOST_BEFORE"
+
+status=0 unit_line="unit tests: not run" deb_line=".deb: not built" suite_line="suite: not run"
+step() { printf '\n== test: %s (%ds)\n' "$*" $(( $(date +%s) - t_start )); }
+
+step "dependencies"
+bash scripts/deps.sh || { echo "test: scripts/deps.sh failed" >&2; exit 1; }
 source scripts/jdk.sh
-export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-mvn -B -ntp verify
+
+step "maven verify (unit tests)"
+mvn -B -ntp verify 2>&1 | tee "$LOGS/maven.log"
+mvn_rc=${PIPESTATUS[0]}
+# One Surefire line for the whole reactor: the per-module "Tests run:" summary lines, summed.
+unit_line=$(grep -E '^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$LOGS/maven.log" |
+  awk -F'[:,] *' '{r+=$2; f+=$4; e+=$6; s+=$8} END {printf "Tests run: %d, Failures: %d, Errors: %d, Skipped: %d", r, f, e, s}')
+unit_line="unit tests: $unit_line$([ $mvn_rc = 0 ] || echo " (maven exit $mvn_rc)")"
+[ $mvn_rc = 0 ] || status=1
+
+if [ $mvn_rc = 0 ]; then
+  step ".deb"
+  if bash scripts/build.sh --no-maven 2>&1 | tee "$LOGS/build.log"; [ "${PIPESTATUS[0]}" = 0 ]; then
+    deb=$(ls -t dist/agentsh_*_amd64.deb | head -1)
+    deb_line=".deb: $deb ($(du -h "$deb" | cut -f1)), lintian: $(grep -cE '^[EW]:' packaging/target/deb/lintian.txt 2>/dev/null || echo 0) errors/warnings"
+    step "testbed: end-to-end security suite"
+    packaging/testbed/vm.sh --deb "$deb" --out "$LOGS/testbed" --timeout 1200 -- \
+      '"$TESTBED_BASH" /opt/agentsh-testbed/suite/run.sh' 2>&1 | tee "$LOGS/suite.log"
+    vm_rc=${PIPESTATUS[0]}
+    suite_line="suite: $(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$LOGS/suite.log" | tail -1)"
+    suite_line="$suite_line ($(grep -E '^pending: ' "$LOGS/suite.log" | tail -1 | cut -d' ' -f2) pending)"
+    [ "$suite_line" != "suite:  ( pending)" ] || suite_line="suite: did not finish (vm.sh exit $vm_rc)"
+    [ $vm_rc = 0 ] || status=1
+  else
+    deb_line=".deb: build failed (see $LOGS/build.log)"
+    status=1
+  fi
+fi
+
+step "host-unchanged check"
+HOST_AFTER=$(mktemp /tmp/agentsh-test-host.XXXXXX)
+hostcheck_fingerprint >"$HOST_AFTER"
+if hostcheck_compare "$HOST_BEFORE" "$HOST_AFTER"; then
+  host_line="host-check: OK (/bin/bash, /bin/sh and /etc unchanged over the whole run; no agentsh on the host)"
+  rm -f "$HOST_BEFORE" "$HOST_AFTER"
+else
+  host_line="host-check: FAILED (fingerprints kept: $HOST_BEFORE $HOST_AFTER)"
+  status=1
+fi
+
+printf '\n== summary (%ds)\n%s\n%s\n%s\n%s\n' $(( $(date +%s) - t_start )) "$unit_line" "$deb_line" "$suite_line" "$host_line"
+exit $status

@@ -76,7 +76,7 @@ cp -a "$TESTBED_DIR/." "$T/payload/"
 [ $install = 0 ] || { cp "$deb" "$T/payload/agentsh.deb"; cp "$config" "$T/payload/config.yaml"; cp "$policy" "$T/payload/policy.yaml"; }
 if [ -n "$script" ]; then
   cp "$script" "$T/payload/run-script"
-  printf '%q ' exec /bin/bash.real /opt/agentsh-testbed/run-script "$@" >"$T/payload/cmd.sh"
+  { printf 'exec "$TESTBED_BASH" /opt/agentsh-testbed/run-script'; [ $# = 0 ] || printf ' %q' "$@"; echo; } >"$T/payload/cmd.sh"
 elif [ $# -gt 0 ]; then
   printf '%s\n' "$*" >"$T/payload/cmd.sh"
 else
@@ -90,6 +90,8 @@ cg_before=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name '*agentsh*
 
 export TESTBED_T=$T TESTBED_INSTALL=$install TESTBED_SHIM=$shim TESTBED_POLICY_EDIT=$policy_edit TESTBED_QUIET=$quiet
 rc=0
+# ^C or TERM kills the VM (same process group) but not the clean-up and host check below.
+trap 'echo "testbed: interrupted; cleaning up" >&2' INT TERM
 # --kill-child: if unshare dies (timeout, ^C) the VM's pid 1 dies, and with it every process
 # of the PID namespace.
 timeout --kill-after=10 "$timeout_s" \

@@ -31,6 +31,8 @@ echo "== direct, $CONNS connections";   wrk -t1 -c"$CONNS" -d"${DUR}s" --latency
 echo "== via proxy, $CONNS connections"; wrk -t1 -c"$CONNS" -d"${DUR}s" --latency -s /tmp/agentsh-bench-abs.lua "http://127.0.0.1:$PROXY"
 echo "== direct, 1 connection (latency)";   wrk -t1 -c1 -d"${DUR}s" --latency "http://127.0.0.1:$ORIGIN/"
 echo "== via proxy, 1 connection (latency)"; wrk -t1 -c1 -d"${DUR}s" --latency -s /tmp/agentsh-bench-abs.lua "http://127.0.0.1:$PROXY"
-kill $PID; wait $PID 2>/dev/null || true
+kill -TERM $PID 2>/dev/null || true; wait $PID 2>/dev/null || true
+grep -E '^CPU' "$LOG" || true
+echo "== load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 echo "== 1 GiB through CONNECT (3 runs)"
 "${JAVA[@]}" io.agentsh.proxy.bench.ProxyBench connect1g | grep -E 'CONNECT|DIRECT|events'

@@ -12,7 +12,8 @@
  * Wire protocol (AF_UNIX SOCK_SEQPACKET, one message per step, little-endian, see
  * docs/interfaces.md section 3 and core io.agentsh.core.kernel.supervisor.WrapperProtocol):
  *   wrapper -> daemon  HELO  u32 version, u32 pid, u32 token_len, token bytes
- *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, sock_filter[insn_count]
+ *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, [u64 keep_caps if flags & PLAN_CAPS],
+ *                            sock_filter[insn_count]
  *                            (+ SCM_RIGHTS: the Landlock ruleset fd when flags & PLAN_LANDLOCK)
  *                      RJCT  reason text   (the daemon refused: exit 126)
  *   wrapper -> daemon  LSTN  u32 0        + SCM_RIGHTS: the seccomp listener fd
@@ -40,8 +41,9 @@
 #define PLAN_SETSID 0x1u
 #define PLAN_LANDLOCK 0x2u
 #define PLAN_WAIT_KILLABLE 0x4u
+#define PLAN_CAPS 0x8u
 #define MAX_INSNS 4096u
-#define MSG_MAX (16 + MAX_INSNS * sizeof(struct sock_filter))
+#define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -232,7 +234,14 @@ int main(int argc, char **argv)
     check_reject(buf, n);
     if (n < 12 || memcmp(buf, "PLAN", 4) != 0) die("malformed plan from the supervisor", 0);
     uint32_t flags = get_u32(buf + 4), count = get_u32(buf + 8);
-    if (count == 0 || count > MAX_INSNS || n != 12 + (size_t)count * sizeof(struct sock_filter))
+    size_t off = 12;
+    uint64_t keep_caps = ~(uint64_t)0;
+    if (flags & PLAN_CAPS) {
+        if (n < 20) die("malformed plan from the supervisor", 0);
+        keep_caps = (uint64_t)get_u32(buf + 12) | (uint64_t)get_u32(buf + 16) << 32;
+        off = 20;
+    }
+    if (count == 0 || count > MAX_INSNS || n != off + (size_t)count * sizeof(struct sock_filter))
         die("malformed BPF program in the plan", 0);
     if ((flags & PLAN_LANDLOCK) && landlock_fd < 0) die("plan names a Landlock ruleset but no fd came with it", 0);
     if (!(flags & PLAN_LANDLOCK) && landlock_fd >= 0) { close(landlock_fd); landlock_fd = -1; }
@@ -242,7 +251,7 @@ int main(int argc, char **argv)
 
     static struct sock_filter insns[MAX_INSNS];
     for (uint32_t k = 0; k < count; k++) {
-        const unsigned char *p = buf + 12 + (size_t)k * 8;
+        const unsigned char *p = buf + off + (size_t)k * 8;
         insns[k].code = (uint16_t)(p[0] | p[1] << 8);
         insns[k].jt = p[2];
         insns[k].jf = p[3];
@@ -273,6 +282,19 @@ int main(int argc, char **argv)
         close(landlock_fd);
     }
     close(sock);
+
+    /* Capability bounding set: what root (or anyone) can hold after the exec. */
+    if (flags & PLAN_CAPS) {
+        for (int cap = 0; cap < 64; cap++) {
+            if (keep_caps & ((uint64_t)1 << cap)) continue;
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+                if (errno == EINVAL) break; /* past CAP_LAST_CAP */
+                die("dropping capabilities (PR_CAPBSET_DROP)", errno);
+            }
+        }
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+            die("clearing ambient capabilities", errno);
+    }
 
     extern char **environ;
     execve(cmd_path, cmd_argv, environ);

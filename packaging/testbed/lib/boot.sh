@@ -68,19 +68,30 @@ if [ "${TESTBED_INSTALL:-1}" = 1 ]; then
   fi
   mkdir -p /var/log/agentsh /workspace
   # Started the way a user's VM does it; setsid so it is not in the command's process group.
+  # A daemon that does not come up is reported, not fatal: the command (the suite) still runs
+  # and its checks say what is missing.
   setsid agentsh server --config /etc/agentsh/config.yaml >"$OUT/server.log" 2>&1 </dev/null &
   echo $! >/run/agentsh-testbed-server.pid
+  server_ok=0
   for _ in $(seq 300); do
-    curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null 2>&1 && break
-    kill -0 "$(cat /run/agentsh-testbed-server.pid)" 2>/dev/null || { tail -30 "$OUT/server.log" >&2; fail "agentsh server exited"; }
+    if curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null 2>&1; then server_ok=1; break; fi
+    kill -0 "$(cat /run/agentsh-testbed-server.pid)" 2>/dev/null || break
     sleep 0.1
   done
-  curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null || { tail -30 "$OUT/server.log" >&2; fail "agentsh server not healthy after 30s"; }
-  say "agentsh server up (pid $(cat /run/agentsh-testbed-server.pid)), /health ok"
+  if [ $server_ok = 1 ]; then
+    say "agentsh server up (pid $(cat /run/agentsh-testbed-server.pid)), /health ok"
+  else
+    echo "testbed: WARNING: agentsh server is not healthy; last lines of its log:" >&2
+    tail -5 "$OUT/server.log" | sed 's/^/testbed:   /' >&2
+  fi
+  export TESTBED_SERVER_OK=$server_ok
   if [ "${TESTBED_SHIM:-1}" = 1 ]; then
-    agentsh shim install-shell --root / --shim /usr/bin/agentsh-shell-shim --bash --force \
-      --i-understand-this-modifies-the-host || fail "agentsh shim install-shell"
-    say "shell shim installed over /bin/sh and /bin/bash (force=true)"
+    if agentsh shim install-shell --root / --shim /usr/bin/agentsh-shell-shim --bash --force \
+        --i-understand-this-modifies-the-host; then
+      say "shell shim installed over /bin/sh and /bin/bash (force=true)"
+    else
+      echo "testbed: WARNING: agentsh shim install-shell failed" >&2
+    fi
   fi
 fi
 

@@ -35,6 +35,17 @@ expect_denied() {
   fi
 }
 
+# run_started TIMEOUT SCRIPT: runs `bash -c SCRIPT` through the shim and demands proof that the
+# command itself started (it must print a marker first). A check of enforcement INSIDE a command
+# (kernel, network, trash) must not pass just because the shim refused the whole command.
+run_started() {
+  run_cmd "$1" bash -c "echo __suite_started__; $2"
+  if [[ $OUT != __suite_started__* ]]; then
+    why "the command did not start (exit $RC; stderr: ${ERR:0:160})"; return 1
+  fi
+  OUT=${OUT#__suite_started__}; OUT=${OUT#$'\n'}
+}
+
 # expect_ok EXPECTED_STDOUT CMD...
 expect_ok() {
   local want=$1; shift

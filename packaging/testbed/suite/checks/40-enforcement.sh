@@ -36,7 +36,7 @@ check workspace-write-allowed t_workspace_write
 
 t_touch_etc_blocked() {
   rm -f /etc/suite-x
-  run_cmd 30 bash -c 'touch /etc/suite-x'
+  run_started 30 'touch /etc/suite-x' || return 1
   if [ -e /etc/suite-x ]; then rm -f /etc/suite-x; why "/etc/suite-x was created (exit $RC)"; return 1; fi
   [ "$RC" != 0 ] || why "exit 0 although nothing was created"
 }
@@ -45,7 +45,7 @@ check touch-etc-blocked t_touch_etc_blocked
 t_curl_blocked_name() {
   local before after
   before=$(forbidden_hits)
-  run_cmd 30 bash -c "curl -s -m 5 http://$METADATA_NAME/latest/meta-data/"
+  run_started 30 "curl -s -m 5 http://$METADATA_NAME/latest/meta-data/" || return 1
   after=$(forbidden_hits)
   [[ $OUT != *"$FORBIDDEN_MARKER"* ]] || { why "the metadata stand-in answered: ${OUT:0:100}"; return 1; }
   [ "$after" = "$before" ] || { why "the request reached the forbidden stand-in"; return 1; }

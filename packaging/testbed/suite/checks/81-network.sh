@@ -5,7 +5,7 @@ category network
 net_blocked() {
   local before after
   before=$(forbidden_hits)
-  run_cmd 30 bash -c "$1"
+  run_started 30 "$1" || return 1
   after=$(forbidden_hits)
   [[ $OUT != *"$FORBIDDEN_MARKER"* ]] || { why "marker came back: ${OUT:0:100}"; return 1; }
   [ "$after" = "$before" ] || why "a forbidden stand-in was reached (stand-in log)"

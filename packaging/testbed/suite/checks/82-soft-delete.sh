@@ -4,7 +4,7 @@ category "soft delete"
 t_soft_delete_restore() {
   local f=/root/suite-trash-me.txt
   echo "precious" >"$f"
-  run_cmd 30 bash -c "rm $f"
+  run_started 30 "rm $f" || return 1
   [ ! -e "$f" ] || { why "rm did not remove $f (rc=$RC ${ERR:0:120})"; return 1; }
   run_cmd 30 agentsh trash list
   [[ $OUT == *suite-trash-me.txt* ]] || { why "trash list does not show the file: ${OUT:0:200}"; return 1; }

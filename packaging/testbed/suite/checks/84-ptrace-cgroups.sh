@@ -3,7 +3,7 @@ category "ptrace & cgroups"
 
 t_pids_limit() {
   # resource_limits.pids_max: 100 in the exe.dev policy: a fork bomb stops at the limit.
-  run_cmd 60 bash -c 'python3 -c "
+  run_started 60 'python3 -c "
 import os, sys
 n = 0
 try:
@@ -13,7 +13,7 @@ try:
         n += 1
 except OSError:
     pass
-print(n)"'
+print(n)"' || return 1
   local n=${OUT%%$'\n'*}
   [[ $n =~ ^[0-9]+$ ]] || { why "no count: ${OUT:0:80} ${ERR:0:120}"; return 1; }
   [ "$n" -le 100 ] || why "forked $n processes, pids_max is 100"

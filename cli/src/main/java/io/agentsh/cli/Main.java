@@ -41,7 +41,8 @@ public final class Main implements Runnable {
             PolicyTestCommand.class,
             PolicyCommand.class,
             ShimCommand.class,
-            TrashCommand.class);
+            TrashCommand.class,
+            io.agentsh.cli.detect.DetectCommand.class);
 
     @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")

@@ -100,6 +100,18 @@ class CommandSemanticsTest {
         assertNull(e.checkCommand("ls", List.of()).unwrappedFrom());
     }
 
+    @Test void overlongWrapperChainsFailClosed() throws Exception {
+        Engine e = e();
+        java.util.List<String> argv = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) argv.add("env");
+        argv.add("ls");
+        assertEquals("wrapper-depth-exceeded", e.checkCommand("env", argv).rule());
+        java.util.List<String> exec = new java.util.ArrayList<>(List.of("env"));
+        exec.addAll(argv);
+        assertEquals("wrapper-depth-exceeded", e.checkExecve("/usr/bin/env", exec, 1).rule());
+        assertEquals("rest", e.checkCommand("env", List.of("env", "env", "ls")).rule());
+    }
+
     @Test void shellScripts() throws Exception {
         Engine e = e();
         assertEquals("sudo", e.checkCommand("bash", List.of("-c", "cd /tmp && ls > out.txt 2>&1; sudo id")).rule());

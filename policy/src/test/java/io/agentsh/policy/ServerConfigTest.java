@@ -96,6 +96,14 @@ class ServerConfigTest {
         assertTrue(e.getMessage().contains("sandbox.ptrace and sandbox.seccomp.execve are mutually exclusive"), e.getMessage());
     }
 
+    @Test void environmentOverrides() throws Exception {
+        ServerConfig c = ServerConfigLoader.parse("/etc/agentsh/config.yaml", "server: {http: {addr: 127.0.0.1:1}}\n",
+                Map.of("AGENTSH_HTTP_ADDR", "127.0.0.1:2", "AGENTSH_DATA_DIR", "/data")::get).config();
+        assertEquals("127.0.0.1:2", c.httpAddr());
+        assertEquals("/data/events.db", c.auditSqlitePath().toString());
+        assertEquals("/data/sessions", c.sessionsBaseDir().toString());
+    }
+
     @Test void emptyFileIsValid() throws Exception {
         assertEquals("127.0.0.1:18080", ServerConfigLoader.parse("/etc/agentsh/config.yaml", "", k -> null).config().httpAddr());
     }

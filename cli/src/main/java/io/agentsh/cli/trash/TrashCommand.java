@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * {@code agentsh trash list|restore|purge} (cli-api-shim.md §1.9), working on the store on disk.
  * Exit codes: 0 done, 1 refused or failed (message on stderr, nothing changed), 2 bad usage.
  */
-@Command(name = "trash", description = "List, restore and purge soft-deleted files.",
+@Command(name = "trash", mixinStandardHelpOptions = true, description = "List, restore and purge soft-deleted files.",
         subcommands = {TrashCommand.ListCmd.class, TrashCommand.RestoreCmd.class, TrashCommand.PurgeCmd.class})
 public final class TrashCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -40,7 +40,18 @@ public final class TrashCommand implements Runnable {
     @Option(names = "--config", scope = ScopeType.INHERIT, description = "server config to read sandbox.fuse.audit from")
     Path config;
 
+    @Option(names = "--remote", scope = ScopeType.INHERIT,
+            description = "ask the daemon (--server) instead of opening the store; automatic inside a session")
+    boolean remote;
+
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
+
+    /** Inside a governed session (or with --remote) the daemon answers; otherwise the store on disk. */
+    DaemonTrash daemon() {
+        if (!remote && !DaemonTrash.inSession()) return null;
+        io.agentsh.cli.Main root = io.agentsh.cli.Main.of(spec);
+        return new DaemonTrash(root.server(), root.apiKey());
+    }
 
     /** The store, or null when there is none yet (nothing was ever soft-deleted; the CLI creates nothing). */
     TrashStore open() throws IOException {
@@ -58,8 +69,23 @@ public final class TrashCommand implements Runnable {
         /** What the verb says when no store exists yet. */
         abstract int runWithoutStore(PrintWriter out) throws TrashException;
 
+        /** The verb through the daemon. */
+        abstract int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused;
+
         @Override public Integer call() {
             PrintWriter err = spec.commandLine().getErr();
+            DaemonTrash daemon = parent.daemon();
+            if (daemon != null) {
+                try {
+                    return runRemote(daemon, spec.commandLine().getOut());
+                } catch (DaemonTrash.Refused e) {
+                    err.println("agentsh: " + e.getMessage());
+                    return 1;
+                } catch (IOException | IllegalArgumentException e) {
+                    err.println("agentsh: cannot reach the agentsh server: " + e.getMessage());
+                    return 1;
+                }
+            }
             try (TrashStore store = parent.open()) {
                 return store == null ? runWithoutStore(spec.commandLine().getOut()) : run(store, spec.commandLine().getOut());
             } catch (TrashException | IOException | IllegalArgumentException e) {
@@ -69,7 +95,7 @@ public final class TrashCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List trashed items, oldest first: token, path, size, age.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List trashed items, oldest first: token, path, size, age.")
     static final class ListCmd extends Verb {
         @Option(names = "--session", description = "only this session's items") String session;
         @Option(names = "--json", description = "the manifests as a JSON array") boolean json;
@@ -80,8 +106,15 @@ public final class TrashCommand implements Runnable {
             return 0;
         }
 
+        @Override int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused {
+            return print(daemon.list(session), out);
+        }
+
         @Override int run(TrashStore store, PrintWriter out) throws IOException {
-            List<TrashEntry> entries = store.list(session);
+            return print(store.list(session), out);
+        }
+
+        private int print(List<TrashEntry> entries, PrintWriter out) throws IOException {
             if (json) {
                 out.println(ManifestCodec.mapper().writeValueAsString(entries));
                 return 0;
@@ -99,7 +132,7 @@ public final class TrashCommand implements Runnable {
         }
     }
 
-    @Command(name = "restore", description = "Put an item back (its hash is checked first). Refuses to overwrite without --force.")
+    @Command(name = "restore", mixinStandardHelpOptions = true, description = "Put an item back (its hash is checked first). Refuses to overwrite without --force.")
     static final class RestoreCmd extends Verb {
         @Parameters(index = "0", paramLabel = "TOKEN") String token;
         @Option(names = {"--to", "--dest"}, paramLabel = "PATH", description = "restore here instead of the original path") Path to;
@@ -107,6 +140,11 @@ public final class TrashCommand implements Runnable {
 
         @Override int runWithoutStore(PrintWriter out) throws TrashException {
             throw new TrashException.NoSuchEntry(token);
+        }
+
+        @Override int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused {
+            out.println("restored to " + daemon.restore(token, to == null ? null : to.toAbsolutePath().toString(), force));
+            return 0;
         }
 
         @Override int run(TrashStore store, PrintWriter out) throws IOException, TrashException {
@@ -119,7 +157,7 @@ public final class TrashCommand implements Runnable {
         }
     }
 
-    @Command(name = "purge", description = "Delete trashed items for good: older than --ttl, oldest beyond --quota, or a --session's.")
+    @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete trashed items for good: older than --ttl, oldest beyond --quota, or a --session's.")
     static final class PurgeCmd extends Verb {
         @Option(names = "--ttl", description = "remove items older than this (7d, 12h, 1h30m)") String ttl;
         @Option(names = "--quota", description = "then remove the oldest until the total is at most this (5GB, 512MiB)") String quota;
@@ -129,6 +167,13 @@ public final class TrashCommand implements Runnable {
 
         @Override int runWithoutStore(PrintWriter out) {
             out.println(dryRun ? "would remove 0 entries (0 B)" : "removed 0 entr(y/ies)");
+            return 0;
+        }
+
+        @Override int runRemote(DaemonTrash daemon, PrintWriter out) throws IOException, DaemonTrash.Refused {
+            if (ttl == null && quota == null && session == null) throw new IllegalArgumentException("purge needs --ttl, --quota or --session");
+            int n = daemon.purge(ttl, quota, session, dryRun);
+            out.println(dryRun ? "would remove " + n + " " + (n == 1 ? "entry" : "entries") : "removed " + n + " entr(y/ies)");
             return 0;
         }
 

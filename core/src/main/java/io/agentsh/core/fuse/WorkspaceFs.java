@@ -298,7 +298,7 @@ final class WorkspaceFs extends FuseStubFS {
         int d = check(oldpath, FileOperation.RENAME);
         if (d == 0) d = check(newpath, FileOperation.RENAME);
         if (d != 0) return d;
-        if (exists(newpath)) {
+        if (exists(newpath) && renameWouldReplace(oldpath, newpath)) {
             // The name being replaced is destroyed by the rename: it is a delete, decided as one.
             Verdict v = policy.check(real(newpath), FileOperation.DELETE);
             if (!v.isAllowed()) {
@@ -346,6 +346,21 @@ final class WorkspaceFs extends FuseStubFS {
         } catch (IOException | RuntimeException e) {
             return -LibC.EIO;
         }
+    }
+
+    /**
+     * Whether rename(2) would really replace {@code newpath} (so the victim goes to the trash first):
+     * a non-directory by a non-directory, or an empty directory by a directory. Otherwise the
+     * rename fails (EISDIR, ENOTDIR, ENOTEMPTY) and nothing may be moved to the trash.
+     */
+    private boolean renameWouldReplace(String oldpath, String newpath) {
+        Path from = Path.of(procRoot + oldpath);
+        Path to = Path.of(procRoot + newpath);
+        java.nio.file.LinkOption nf = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        boolean fromDir = Files.isDirectory(from, nf);
+        boolean toDir = Files.isDirectory(to, nf);
+        if (!Files.exists(from, nf) || fromDir != toDir) return false;
+        return !toDir || isEmptyDir(newpath);
     }
 
     private boolean exists(String path) {

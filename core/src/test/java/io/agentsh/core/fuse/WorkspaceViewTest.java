@@ -130,6 +130,33 @@ class WorkspaceViewTest {
         assertEquals("precious", Files.readString(ws.resolve("file.orig")));
     }
 
+    @Test void renameThatCannotReplaceMovesNothingToTheTrash() throws Exception {
+        Files.createDirectories(ws.resolve("dir/sub"));
+        Files.writeString(ws.resolve("plain"), "p");
+        Result r = inSession("python3 -c \"import os; os.rename('plain', 'dir')\"");
+        assertNotEquals(0, r.code(), "a file cannot replace a directory");
+        Files.createDirectories(ws.resolve("src"));
+        Result r2 = inSession("python3 -c \"import os; os.rename('src', 'dir')\"");
+        assertNotEquals(0, r2.code(), "a directory cannot replace a non-empty one");
+        assertTrue(Files.exists(ws.resolve("dir/sub")));
+        assertTrue(store.list(null).isEmpty(), "nothing quarantined");
+    }
+
+    @Test void aTrashInsideTheWorkspaceIsInvisibleToTheView() throws Exception {
+        Path ws3 = Files.createDirectory(tmp.resolve("ws3"));
+        try (TrashStore inner = TrashStore.open(ws3.resolve(".agentsh_trash"))) {
+            WorkspaceMount m = mounts.mount("sess-3", ws3, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR,
+                    new SoftDeleter(inner, null), null), false);
+            Files.writeString(m.mountPoint().resolve("x"), "x");
+            Files.delete(m.mountPoint().resolve("x"));
+            assertEquals(1, inner.list(null).size());
+            try (var s = Files.list(m.mountPoint())) { assertEquals(0, s.count(), "the trash is not listed"); }
+            assertFalse(Files.exists(m.mountPoint().resolve(".agentsh_trash")));
+            assertThrows(IOException.class, () -> Files.writeString(m.mountPoint().resolve(".agentsh_trash/evil"), "x"));
+            m.close();
+        }
+    }
+
     @Test void deniedWriteIsEaccesAndChangesNothing() throws Exception {
         assertThrows(AccessDeniedException.class, () -> Files.writeString(view.mountPoint().resolve("secret.txt"), "x"));
         Result r = inSession("echo leak > secret.txt");

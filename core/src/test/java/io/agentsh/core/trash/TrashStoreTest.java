@@ -275,6 +275,31 @@ class TrashStoreTest {
         assertFalse(Files.exists(trashDir.resolve("payload").resolve(e.token())));
     }
 
+    @Test void aPayloadWhoseManifestWasLostIsAdopted() throws Exception {
+        TrashEntry e = divert(file("lost.txt", "orphaned", "rw-r--r--"));
+        store.close();
+        Files.delete(trashDir.resolve("manifest").resolve(e.token() + ".json"));   // as an unsynced write lost to a power cut
+        store = TrashStore.open(trashDir);
+        assertEquals(1, store.recovery().actions().size(), store.recovery().toString());
+        TrashEntry adopted = store.get(e.token()).orElseThrow();
+        assertEquals("recovered-orphan", adopted.rule());
+        TrashException ex = assertThrows(TrashException.class, () -> store.restore(e.token(), null, false));
+        assertTrue(ex.getMessage().contains("--to"), ex.getMessage());
+        store.restore(e.token(), ws.resolve("found.txt"), false);
+        assertEquals("orphaned", Files.readString(ws.resolve("found.txt")));
+    }
+
+    @Test void crashAfterRestoreMovedCompletesIt() throws Exception {
+        Path f = file("m.txt", "moved", "rwx------");
+        TrashEntry e = divert(f);
+        store.failPoint = p -> { if (p.equals("restore:moved")) throw new IOException("simulated crash at " + p); };
+        assertThrows(IOException.class, () -> store.restore(e.token(), null, false));
+        reopen();
+        assertTrue(store.list(null).isEmpty(), "the manifest of a completed restore is gone");
+        assertEquals("moved", Files.readString(f));
+        assertEquals("rwx------", perms(f));
+    }
+
     @Test void durations() {
         assertEquals(Duration.ofDays(7), TrashDurations.parse("7d"));
         assertEquals(Duration.ofHours(12), TrashDurations.parse("12h"));

@@ -163,6 +163,9 @@ final class Exchange {
             return;
         }
         byte[] bytes = out.getBytes(StandardCharsets.UTF_8);
+        if (proxy.settings().storeBodies()) {
+            session.log.appendBody(requestId + ".resp.json", bytes);
+        }
         streamedHash.update(bytes);
         streamedBytes += bytes.length;
         client.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
@@ -220,6 +223,9 @@ final class Exchange {
         copyHeaders(head.headers(), resp.headers());
         resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, out.length);
         setClientConnection(resp);
+        if (proxy.settings().storeBodies()) {
+            session.log.appendBody(requestId + ".resp.json", out);
+        }
         complete(head.status().code(), head.headers(), out.length, hash(out), r.redactions(), null);
         client.writeAndFlush(resp).addListener(closeUnlessKeepAlive());
     }

@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -45,10 +44,17 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             "x-llm-dialect", "x-forwarded-host", "expect");
 
     private final LlmProxy proxy;
+    /** For an intercepted TLS connection: its session and provider; null on the loopback listener. */
+    private final LlmProxy.Route fixedRoute;
     private Exchange current;
 
     FrontendHandler(LlmProxy proxy) {
+        this(proxy, null);
+    }
+
+    FrontendHandler(LlmProxy proxy, LlmProxy.Route fixedRoute) {
         this.proxy = proxy;
+        this.fixedRoute = fixedRoute;
     }
 
     @Override
@@ -58,7 +64,8 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false, 0), false);
             return;
         }
-        LlmProxy.Route route = proxy.route(req.uri(), req.headers());
+        LlmProxy.Route route = fixedRoute == null ? proxy.route(req.uri(), req.headers())
+                : req.uri().startsWith("/") ? fixedRoute.withPath(req.uri()) : null;
         if (route == null) {
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.NOT_FOUND,
                     "no agentsh session at this path (use the session's ANTHROPIC_BASE_URL / OPENAI_BASE_URL)", keepAlive, 0), keepAlive);
@@ -116,7 +123,7 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             proxy.emitRejected(session, requestId, dialect, req.method().name(), req.uri(), 403, dlp.blockReason());
             return;
         }
-        Upstreams.Origin origin = proxy.origin(dialect, req.headers());
+        Upstreams.Origin origin = route.origin() != null ? route.origin() : proxy.origin(dialect, req.headers());
         String upstreamPath = origin.basePath() + route.path();
         if (origin.basePath().equals("/backend-api") && route.path().startsWith("/backend-api")) {
             upstreamPath = route.path();
@@ -137,6 +144,9 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         up.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
 
         logRequest(session, requestId, dialect, req, route.path(), model, dlp);
+        if (proxy.settings().storeBodies()) {
+            session.log.appendBody(requestId + ".json", dlp.body());
+        }
         Exchange ex = new Exchange(proxy, session, requestId, dialect, ctx, keepAlive, start, req.method().name(),
                 route.path(), model, dlp.redactions(), proxy.settings().maxBodyBytes());
         current = ex;
@@ -248,9 +258,5 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             }
         }
         return m;
-    }
-
-    static List<Object> none() {
-        return List.of();
     }
 }

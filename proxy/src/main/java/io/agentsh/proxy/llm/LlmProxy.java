@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,9 +53,17 @@ public final class LlmProxy implements AutoCloseable {
     private final boolean openaiIsDefault;
     private Channel listener;
     private int port;
+    private volatile io.agentsh.proxy.llm.tls.InterceptionCa interceptionCa;
 
-    /** A request's session and the path after the session prefix. */
-    record Route(LlmSession session, String path) {
+    /** A request's session, the path after the session prefix, and (intercepted TLS only) a fixed provider. */
+    record Route(LlmSession session, String path, Upstreams.Origin origin) {
+        Route(LlmSession session, String path) {
+            this(session, path, null);
+        }
+
+        Route withPath(String p) {
+            return new Route(session, p, origin);
+        }
     }
 
     private LlmProxy(LlmProxySettings settings, LlmEventSink sink, int threads) throws IOException {
@@ -71,9 +78,14 @@ public final class LlmProxy implements AutoCloseable {
 
     /**
      * Binds the listener ({@code proxy.port}, 0 = any free port, on 127.0.0.1) and emits
-     * {@code llm_proxy_started} or {@code llm_proxy_failed}.
+     * {@code llm_proxy_started} or {@code llm_proxy_failed}. The daemon starts it when
+     * {@code proxy.mode} is embedded (or mcp-only, where the reference runs it with DLP disabled:
+     * register sessions with a {@code DlpMode.DISABLED} redactor).
      */
     public static LlmProxy start(LlmProxySettings settings, LlmEventSink sink) throws IOException {
+        if (settings.mode() == LlmProxySettings.Mode.OFF) {
+            throw new IllegalArgumentException("proxy.mode is neither embedded nor mcp-only: the LLM proxy is off");
+        }
         LlmProxy p = new LlmProxy(settings, sink == null ? LlmEventSink.NONE : sink,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
         try {
@@ -147,6 +159,52 @@ public final class LlmProxy implements AutoCloseable {
         return new LlmSessionHandle(sessionId, base, base + "/v1", dir.resolve(RequestLog.FILE_NAME));
     }
 
+    /**
+     * Turns on TLS interception (off by default) for the configured provider hosts only, with
+     * certificates from this per-install CA. Sessions must trust the CA for it to work (see
+     * {@link io.agentsh.proxy.llm.tls.InterceptionCa}); clients that do not simply fail TLS.
+     */
+    public void enableTlsInterception(io.agentsh.proxy.llm.tls.InterceptionCa ca) {
+        this.interceptionCa = ca;
+    }
+
+    /** True if interception is on and host:port is one of the configured providers. */
+    public boolean intercepts(String host, int port) {
+        return interceptionCa != null && providerFor(host, port) != null;
+    }
+
+    private Upstreams.Origin providerFor(String host, int port) {
+        for (Upstreams.Origin o : new Upstreams.Origin[] {anthropic, openai}) {
+            if (o.tls() && o.host().equalsIgnoreCase(host) && o.port() == port) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Takes over a connection that carries a client's TLS stream to a provider (for example a
+     * CONNECT tunnel the network proxy accepted, with its own handlers removed): terminates TLS
+     * with a certificate for {@code host} and runs the same pipeline as the loopback listener
+     * (DLP, limits, log) for {@code sessionId}, forwarding to that provider.
+     *
+     * @throws IllegalStateException if interception is off, the host is not a provider, or the session is unknown
+     */
+    public void interceptTls(Channel channel, String host, int port, String sessionId) {
+        io.agentsh.proxy.llm.tls.InterceptionCa ca = interceptionCa;
+        Upstreams.Origin origin = providerFor(host, port);
+        LlmSession s = sessions.get(sessionId);
+        if (ca == null || origin == null || s == null) {
+            throw new IllegalStateException("no TLS interception for " + host + ":" + port + " in session " + sessionId);
+        }
+        var p = channel.pipeline();
+        p.addLast("agentsh-llm-tls", ca.serverContext(host).newHandler(channel.alloc()));
+        p.addLast(new HttpServerCodec());
+        p.addLast(new HttpServerKeepAliveHandler());
+        p.addLast(new HttpObjectAggregator(settings.maxBodyBytes()));
+        p.addLast(new FrontendHandler(this, new Route(s, "/", origin)));
+    }
+
     public void unregisterSession(String sessionId) {
         LlmSession s = sessions.remove(sessionId);
         if (s != null) {
@@ -184,7 +242,7 @@ public final class LlmProxy implements AutoCloseable {
             return new Route(s, rest.isEmpty() || rest.charAt(0) != '/' ? "/" + rest : rest);
         }
         String header = headers.get("x-session-id");
-        LlmSession s = header == null ? null : sessions.get(header);
+        LlmSession s = header == null || !uri.startsWith("/") ? null : sessions.get(header);   // origin-form only
         return s == null ? null : new Route(s, uri);
     }
 
@@ -244,10 +302,6 @@ public final class LlmProxy implements AutoCloseable {
 
     RequestLog log() {
         return log;
-    }
-
-    static URI uri(String s) {
-        return URI.create(s);
     }
 
     @Override

@@ -20,7 +20,8 @@ public final class LlmProxyConfig {
         return new LlmProxySettings(LlmProxySettings.Mode.parse(config.string("proxy.mode")), null,
                 (int) config.integer("proxy.port"), uri("proxy.providers.anthropic", config.string("proxy.providers.anthropic")),
                 uri("proxy.providers.openai", config.string("proxy.providers.openai")),
-                rateLimits(config.raw("proxy.rate_limits")), config.sessionsBaseDir(), extraTrustAnchors, 0, null);
+                rateLimits(config.raw("proxy.rate_limits")), config.sessionsBaseDir(), extraTrustAnchors, 0, null,
+                config.bool("llm_storage.store_bodies"));
     }
 
     static URI uri(String key, String value) {

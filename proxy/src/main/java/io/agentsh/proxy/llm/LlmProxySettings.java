@@ -21,10 +21,19 @@ import java.util.Objects;
  *                          (a corporate gateway; the tests' own CA)
  * @param maxBodyBytes      the largest request or non-streamed response body accepted
  * @param upstreamTimeout   connect and idle-read timeout towards the provider
+ * @param storeBodies       {@code llm_storage.store_bodies}: also keep each request and response body
+ *                          (after DLP) in {@code <dir>/<id>/llm-bodies/<request_id>.json} / {@code .resp.json}
  */
 public record LlmProxySettings(Mode mode, String bindAddress, int port, URI anthropic, URI openai,
                                RateLimitSettings rateLimits, Path sessionsDir, List<X509Certificate> extraTrustAnchors,
-                               int maxBodyBytes, Duration upstreamTimeout) {
+                               int maxBodyBytes, Duration upstreamTimeout, boolean storeBodies) {
+
+    public LlmProxySettings(Mode mode, String bindAddress, int port, URI anthropic, URI openai, RateLimitSettings rateLimits,
+                            Path sessionsDir, List<X509Certificate> extraTrustAnchors, int maxBodyBytes,
+                            Duration upstreamTimeout) {
+        this(mode, bindAddress, port, anthropic, openai, rateLimits, sessionsDir, extraTrustAnchors, maxBodyBytes,
+                upstreamTimeout, false);
+    }
 
     public static final URI DEFAULT_ANTHROPIC = URI.create("https://api.anthropic.com");
     public static final URI DEFAULT_OPENAI = URI.create("https://api.openai.com");

@@ -70,6 +70,25 @@ final class RequestLog implements AutoCloseable {
             }
         }
 
+        /** Appends bytes to {@code llm-bodies/<name>} (0600), in order with the log lines. */
+        void appendBody(String name, byte[] bytes) {
+            writer.execute(() -> {
+                try {
+                    Path dir = file.getParent().resolve("llm-bodies");
+                    if (!Files.isDirectory(dir)) {
+                        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                    }
+                    Path f = dir.resolve(name);
+                    if (!Files.exists(f)) {
+                        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    }
+                    Files.write(f, bytes, StandardOpenOption.APPEND);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot store LLM body " + name + ": " + e.getMessage());
+                }
+            });
+        }
+
         void close() {
             writer.execute(() -> {
                 try {

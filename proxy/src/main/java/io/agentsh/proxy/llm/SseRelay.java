@@ -88,7 +88,7 @@ final class SseRelay {
         }
         if (blockReason == null) {
             for (String key : List.copyOf(streams.keySet())) {
-                out.append(flushStream(key, null));
+                out.append(flushStream(key));
             }
         }
         return out.toString();
@@ -127,7 +127,7 @@ final class SseRelay {
         if (d.equals("[DONE]")) {
             StringBuilder sb = new StringBuilder();
             for (String key : List.copyOf(streams.keySet())) {
-                sb.append(flushStream(key, null));
+                sb.append(flushStream(key));
             }
             return sb.append(verbatim()).toString();
         }
@@ -145,10 +145,10 @@ final class SseRelay {
         String type = ev.path("type").asText("");
         return switch (type) {
             case "content_block_delta" -> anthropicDelta(name, ev);
-            case "content_block_stop" -> flushStream("a:" + ev.path("index").asInt(), null) + generic(name, d);
+            case "content_block_stop" -> flushStream("a:" + ev.path("index").asInt()) + generic(name, d);
             case "response.output_text.delta" -> responsesDelta(name, ev);
             case "response.output_text.done" ->
-                    flushStream("r:" + ev.path("item_id").asText() + ":" + ev.path("content_index").asInt(), null)
+                    flushStream("r:" + ev.path("item_id").asText() + ":" + ev.path("content_index").asInt())
                             + generic(name, d);
             default -> ev.has("choices") && ev.get("choices").isArray() ? openAiChunk(name, ev) : generic(name, d);
         };
@@ -290,7 +290,7 @@ final class SseRelay {
     }
 
     /** Emits what a block's redactor still holds, as one more delta in that block's dialect. */
-    private String flushStream(String key, String unused) {
+    private String flushStream(String key) {
         StreamingRedactor s = streams.remove(key);
         if (s == null) {
             return "";

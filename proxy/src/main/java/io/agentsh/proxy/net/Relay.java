@@ -28,6 +28,8 @@ final class Relay extends ChannelInboundHandlerAdapter {
     static final class Shared {
         long fromClient;
         long fromUpstream;
+        boolean clientEof;
+        boolean upstreamEof;
         boolean reported;
         final Tunnel tunnel;
         final NetCounters counters;
@@ -53,13 +55,39 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     /** Wires both directions and starts reading. */
     static void splice(Channel client, Channel upstream, Tunnel tunnel, NetCounters counters) {
+        splice(client, upstream, tunnel, counters, null, false);
+    }
+
+    /**
+     * As above, first forwarding what the client sent before the upstream was connected
+     * ({@code early}, ownership taken) and, when the client had already half-closed, its FIN.
+     */
+    static void splice(Channel client, Channel upstream, Tunnel tunnel, NetCounters counters,
+                       java.util.List<ByteBuf> early, boolean clientEof) {
         Shared s = new Shared(tunnel, counters);
         // Bulk tunnels: let a read take up to 1 MiB (pooled) instead of 64 KiB, fewer syscalls per byte.
         client.config().setRecvByteBufAllocator(BULK);
         upstream.config().setRecvByteBufAllocator(BULK);
+        // Half-close passes through: "send, shutdown(SHUT_WR), read the answer" clients keep working.
+        client.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        upstream.config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
         client.pipeline().addLast("relay", new Relay(upstream, true, s));
         upstream.pipeline().addLast("relay", new Relay(client, false, s));
-        client.config().setAutoRead(true);
+        if (early != null) {
+            for (ByteBuf b : early) {
+                s.fromClient += b.readableBytes();
+                upstream.write(b, upstream.voidPromise());
+            }
+            upstream.flush();
+        }
+        if (clientEof) {
+            s.clientEof = true;
+            upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (upstream instanceof io.netty.channel.socket.DuplexChannel d && d.isActive()) d.shutdownOutput();
+            });
+        } else {
+            client.config().setAutoRead(true);
+        }
         upstream.config().setAutoRead(true);
     }
 
@@ -82,8 +110,29 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) peer.config().setAutoRead(true);
+        // resume the other side, unless it has already sent its FIN (nothing left to read there)
+        if (ctx.channel().isWritable() && !(peer instanceof io.netty.channel.socket.DuplexChannel d && d.isInputShutdown())) {
+            peer.config().setAutoRead(true);
+        }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            if (clientSide) shared.clientEof = true; else shared.upstreamEof = true;
+            if (shared.clientEof && shared.upstreamEof) {
+                ctx.close();
+                peer.close();
+                return;
+            }
+            // no more bytes this way: pass the FIN on once what we already forwarded is written
+            peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (peer instanceof io.netty.channel.socket.DuplexChannel d && d.isActive()) d.shutdownOutput();
+            });
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -48,6 +48,14 @@ public final class SessionNetwork implements AutoCloseable {
     /** The name for {@code ip netns exec NAME}; empty in explicit mode. */
     public Optional<String> netnsName() { return netns == null ? Optional.empty() : Optional.of(netns.name()); }
 
+    /**
+     * A command prefix that runs a command inside the session's namespace ({@code ip netns exec
+     * NAME}), for exec paths that do not setns themselves; empty in explicit mode.
+     */
+    public java.util.List<String> execPrefix() {
+        return netns == null ? java.util.List.of() : java.util.List.of("ip", "netns", "exec", netns.name());
+    }
+
     /** Why transparent mode was asked for but not used, or null. */
     public String fallbackReason() { return fallbackReason; }
 

@@ -42,6 +42,8 @@ public final class TransparentTcp implements AutoCloseable {
         ChannelInitializer<Channel> init = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                // A client may send and half-close before the upstream is connected; keep its socket open.
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
                 ch.pipeline().addLast(new Handler(rt, session, daemonSide));
             }
         };
@@ -76,6 +78,10 @@ public final class TransparentTcp implements AutoCloseable {
         private final NetRuntime rt;
         private final SessionContext session;
         private final Set<InetAddress> daemonSide;
+        /** What the client sent (and whether it half-closed) while the upstream was being dialled. */
+        private final java.util.ArrayList<io.netty.buffer.ByteBuf> early = new java.util.ArrayList<>(2);
+        private long earlyBytes;
+        private boolean clientEof;
 
         Handler(NetRuntime rt, SessionContext session, Set<InetAddress> daemonSide) {
             this.rt = rt;
@@ -125,13 +131,39 @@ public final class TransparentTcp implements AutoCloseable {
                     reset(client);
                     return;
                 }
-                if (!client.isActive()) { up.close(); return; }
                 rt.counters().allowed();
                 NetEvents.netConnect(rt, session.sessionId(), domain, remote, d, null, ip);
                 client.pipeline().remove(this);
                 Relay.splice(client, up, (sent, received) ->
-                        NetEvents.netClose(rt, session.sessionId(), domain, remote, d, ip, sent, received), rt.counters());
+                        NetEvents.netClose(rt, session.sessionId(), domain, remote, d, ip, sent, received), rt.counters(),
+                        early, clientEof);
+                early.clear();
             });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            // Epoll may read once on a peer's FIN even with autoRead off: hold the bytes for the upstream.
+            if (msg instanceof io.netty.buffer.ByteBuf b && earlyBytes + b.readableBytes() <= (1 << 20)) {
+                earlyBytes += b.readableBytes();
+                early.add(b);
+            } else {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                reset(ctx.channel());
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) clientEof = true;
+            else ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (io.netty.buffer.ByteBuf b : early) b.release();
+            early.clear();
+            ctx.fireChannelInactive();
         }
 
         @Override

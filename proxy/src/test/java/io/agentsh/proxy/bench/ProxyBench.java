@@ -49,7 +49,9 @@ public final class ProxyBench {
         String mode = args.length > 0 ? args[0] : "serve";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int proxyThreads = Integer.parseInt(System.getProperty("proxy.threads", "1"));
-        EventLoopGroup origin = Transports.group(1, null);
+        java.util.List<Thread> originThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Thread> proxyThreadList = new java.util.concurrent.CopyOnWriteArrayList<>();
+        EventLoopGroup origin = Transports.group(1, tracking("origin", originThreads));
         Channel http = new ServerBootstrap().group(origin).channel(Transports.server())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -76,27 +78,58 @@ public final class ProxyBench {
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
 
         LongAdder events = new LongAdder();
+        LongAdder httpRequests = new LongAdder();
         NetDecision allow = NetDecision.allow("bench-allow-loopback");
         NetworkPolicy policy = (host, port, dialled) -> dialled.get(0).isLoopbackAddress() ? allow
                 : NetDecision.deny("default-deny-network", "");
         NetRuntime rt = new NetRuntime(ProxyConfig.of(List.of(new InetSocketAddress("127.0.0.1", 53)))
-                .withThreads(proxyThreads), e -> events.increment());
+                .withThreads(proxyThreads).withThreadFactory(tracking("proxy", proxyThreadList)), e -> {
+                    events.increment();
+                    if (e.type().equals("net_http_request")) httpRequests.increment();
+                });
         ExplicitProxy proxy = ExplicitProxy.start(rt, new SessionContext("bench", policy, new DnsCorrelationCache(30, 16)),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null);
         int originPort = ((InetSocketAddress) http.localAddress()).getPort();
         int sourcePort = ((InetSocketAddress) source.localAddress()).getPort();
         System.out.println("ORIGIN " + originPort + " SOURCE " + sourcePort + " PROXY " + proxy.address().getPort());
         System.out.flush();
+        Runnable report = () -> {
+            System.out.println("events emitted: " + events.sum() + ", allowed connections: " + rt.metrics().connectionsAllowed());
+            if (httpRequests.sum() > 0) {
+                long proxyCpu = cpu(proxyThreadList);
+                System.out.printf("CPU: proxy %.1f us per proxied request (%d requests, %.2f s CPU); origin %.2f s CPU in total%n",
+                        proxyCpu / 1e3 / httpRequests.sum(), httpRequests.sum(), proxyCpu / 1e9, cpu(originThreads) / 1e9);
+            }
+            System.out.flush();
+        };
+        if (!mode.equals("connect1g")) Runtime.getRuntime().addShutdownHook(new Thread(report));
         if (mode.equals("connect1g")) {
             for (int i = 0; i < 2; i++) direct1g(sourcePort);
             for (int i = 0; i < 3; i++) connect1g(proxy.address(), sourcePort);
+            report.run();
         } else {
             Thread.sleep(seconds * 1000L);
         }
-        System.out.println("events emitted: " + events.sum() + ", allowed connections: " + rt.metrics().connectionsAllowed());
         proxy.close();
         rt.close();
         origin.shutdownGracefully().sync();
+    }
+
+    static java.util.concurrent.ThreadFactory tracking(String name, java.util.List<Thread> into) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            into.add(t);
+            return t;
+        };
+    }
+
+    static long cpu(java.util.List<Thread> threads) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : threads) sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+        return sum;
     }
 
     static void direct1g(int sourcePort) throws Exception {

@@ -50,4 +50,21 @@ class ServerConfigAdapterTest {
         assertTrue(r.enabled());
         assertEquals(10, r.effectiveRequestBurst());
     }
+
+    @Test
+    void tokenizeModeOutputSwitchAndRateLimitsComeThroughTheLoader() throws Exception {
+        String yaml = "proxy:\n  rate_limits:\n    enabled: true\n    requests_per_minute: 10\n    tokens_per_minute: 5000\n"
+                + "dlp:\n  mode: tokenize\n  scan_command_output: false\n  patterns:\n    email: true\n";
+        ServerConfig c = ServerConfigLoader.parse("test.yaml", yaml, k -> null).config();
+        DlpSettings s = DlpConfig.fromServerConfig(c);
+        assertEquals(DlpMode.TOKENIZE, s.mode());
+        assertEquals(java.util.EnumSet.of(BuiltinDetector.EMAIL), s.builtins());
+        assertEquals(false, s.scansCommandOutput());
+        assertTrue(DlpConfig.fromServerConfig(ServerConfigLoader.defaults()).scansCommandOutput(), "default: on for redact");
+        var limits = LlmProxyConfig.fromServerConfig(c, List.of()).rateLimits();
+        assertTrue(limits.enabled());
+        assertEquals(10, limits.requestsPerMinute());
+        assertEquals(5000, limits.tokensPerMinute());
+        assertTrue(c.acceptedNotActedOn().stream().noneMatch(k -> k.startsWith("proxy.rate_limits")));
+    }
 }

@@ -258,6 +258,9 @@ class LlmProxyEndToEndTest {
         assertEquals(400, post(h.anthropicBaseUrl() + "/v1/messages", "{}").statusCode());
         HttpResponse<String> r = post(proxy.baseUrl() + "/s/nope/v1/messages", "{}", "x-api-key", "k");
         assertEquals(404, r.statusCode());
+        assertEquals(200, post(proxy.baseUrl() + "/v1/messages", "{}", "x-api-key", "k", "x-session-id", "sess-1").statusCode(),
+                "a request without the prefix is routed by X-Session-ID");
+        anthropic.received.clear();
         assertEquals(0, anthropic.received.size());
     }
 
@@ -327,5 +330,19 @@ class LlmProxyEndToEndTest {
         assertFalse(r.body().contains("EXAMPLE"));
         JsonNode resp = logLines(h).get(1);
         assertEquals(7, resp.at("/usage/input_tokens").asInt());
+    }
+
+    @Test
+    void storeBodiesKeepsRedactedBodiesNextToTheLog() throws Exception {
+        proxy = LlmProxy.start(new LlmProxySettings(LlmProxySettings.Mode.EMBEDDED, null, 0, anthropic.uri(), openai.uri(),
+                null, sessions, List.of(ca.caCert), 0, Duration.ofSeconds(10), true), events::add);
+        LlmSessionHandle h = proxy.registerSession("s3", Redactor.create(DlpSettings.defaults()));
+        anthropic.reply = FakeUpstream.Reply.json("{\"content\":[{\"text\":\"reach me at bob@example.com\"}]}");
+        assertEquals(200, post(h.anthropicBaseUrl() + "/v1/messages", "{\"m\":\"alice@example.com\"}", "x-api-key", "k").statusCode());
+        String id = logLines(h).get(0).path("id").asText();
+        Path bodies = h.requestLog().resolveSibling("llm-bodies");
+        assertEquals("{\"m\":\"[REDACTED:email]\"}", Files.readString(bodies.resolve(id + ".json")));
+        assertEquals("{\"content\":[{\"text\":\"reach me at [REDACTED:email]\"}]}", Files.readString(bodies.resolve(id + ".resp.json")));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bodies.resolve(id + ".json"))));
     }
 }

@@ -57,7 +57,8 @@ class ExplicitProxyTest {
             return null;
         });
         dns.put("allowed.test", "127.0.0.2").put("rebind.test", "192.168.1.1").put("evil.com", "127.0.0.2")
-                .put("unlisted.test", "198.51.100.7").put("public.test", "198.51.100.7");
+                .put("unlisted.test", "198.51.100.7").put("public.test", "198.51.100.7")
+                .put("mixed.test", "192.168.1.1", "169.254.169.254", "127.0.0.2");
         rt = new NetRuntime(ProxyConfig.of(List.of(dns.address())).withThreads(2)
                 .withThreadFactory(ns.threadFactory("proxy")), events::add);
         SessionContext s = new SessionContext("sess-explicit", TestPolicy.standard(), new DnsCorrelationCache(30, 100));
@@ -178,6 +179,43 @@ class ExplicitProxyTest {
         assertTrue(rs.get(1).body().contains("uri=/two") && rs.get(1).body().contains("reqbody=hello"), rs.get(1).body());
         assertTrue(rs.get(2).body().contains("reqbody=abcde"), rs.get(2).body());
         assertEquals(before + 1, standins.connections.get(), "one upstream connection for three requests");
+    }
+
+    @Test
+    void onlyAnAllowedCandidateAddressIsDialled() throws Exception {
+        // mixed.test answers 192.168.1.1, 169.254.169.254 and 127.0.0.2: only the last may be dialled
+        for (int i = 0; i < 3; i++) {
+            RawHttp.Response r = get("http://mixed.test:8080/m");
+            assertEquals(200, r.status());
+            assertTrue(r.body().contains("local=127.0.0.2"), r.body());
+        }
+    }
+
+    @Test
+    void manyConcurrentKeepAliveClients() throws Exception {
+        int clients = 100;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(clients, ns.threadFactory("client"));
+        try {
+            List<java.util.concurrent.Future<Integer>> fs = new java.util.ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                fs.add(pool.submit(() -> {
+                    int ok = 0;
+                    try (RawHttp h = new RawHttp(proxy.address())) {
+                        for (int i = 0; i < 5; i++) {
+                            RawHttp.Response r = h.send("GET http://allowed.test:8080/c" + i
+                                    + " HTTP/1.1\r\nHost: allowed.test:8080\r\n\r\n");
+                            if (r.status() == 200 && r.body().contains("uri=/c" + i)) ok++;
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            int total = 0;
+            for (var f : fs) total += f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(clients * 5, total);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -93,6 +93,36 @@ public final class Standins implements AutoCloseable {
         return ch;
     }
 
+    /** Reads until the client half-closes, then answers {@code got N bytes} and closes: tests FIN propagation. */
+    public Channel countUntilEof(InetSocketAddress bind) {
+        Channel ch = new ServerBootstrap().group(group).channel(Transports.server())
+                .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            long n;
+
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                n += ((io.netty.buffer.ByteBuf) msg).readableBytes();
+                                ((io.netty.buffer.ByteBuf) msg).release();
+                            }
+
+                            @Override
+                            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                                if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+                                    ctx.writeAndFlush(Unpooled.copiedBuffer("got " + n + " bytes\n", StandardCharsets.UTF_8))
+                                            .addListener(ChannelFutureListener.CLOSE);
+                                }
+                            }
+                        });
+                    }
+                }).bind(bind).syncUninterruptibly().channel();
+        channels.add(ch);
+        return ch;
+    }
+
     @Override
     public void close() {
         for (Channel c : channels) c.close().syncUninterruptibly();

@@ -16,6 +16,15 @@ public final class SeccompNotification {
         this.buf = buf;
     }
 
+    /** A copy that stays valid after the listener receives the next notification. */
+    public SeccompNotification copy() {
+        Pointer p = io.agentsh.core.kernel.sys.LinuxSyscalls.allocate(SIZE);
+        byte[] b = new byte[SIZE];
+        buf.get(0, b, 0, SIZE);
+        p.put(0, b, 0, SIZE);
+        return new SeccompNotification(p);
+    }
+
     public long id() { return buf.getLong(0); }
     /** The calling thread's id (a tid, in the supervisor's pid namespace). */
     public int pid() { return buf.getInt(8); }

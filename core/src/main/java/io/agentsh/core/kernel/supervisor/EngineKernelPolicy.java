@@ -56,8 +56,13 @@ public final class EngineKernelPolicy implements KernelPolicy {
 
     private KernelVerdict map(Verdict v, String kind, String subject) {
         if (v == null) return KernelVerdict.deny("", "no verdict");
+        if (v.isAllowed() && (v.policyDecision() == Decision.SOFT_DELETE || v.effectiveDecision() == Decision.SOFT_DELETE))
+            return KernelVerdict.softDelete(v.rule());
         if (v.isAllowed()) return KernelVerdict.allow(v.rule());
-        if (v.needsApproval() && approvals != null && approvals.approve(v, kind, subject)) return KernelVerdict.allow(v.rule());
+        if (v.needsApproval() && approvals != null) {
+            if (!SlowPath.blockingAllowed()) throw SlowPath.PENDING; // re-asked on a worker thread
+            if (approvals.approve(v, kind, subject)) return KernelVerdict.allow(v.rule());
+        }
         return KernelVerdict.deny(v.rule(), v.message());
     }
 

@@ -10,6 +10,8 @@ import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
 import io.agentsh.core.kernel.sys.ProcessMemory;
 import io.agentsh.core.kernel.sys.SyscallNumbers;
+import io.agentsh.core.trash.SoftDeleter;
+import java.nio.file.Path;
 
 /**
  * Trapped file syscalls. Every one is emulated: the supervisor reads the path once, resolves
@@ -22,6 +24,8 @@ final class FileHandler {
     /** Lookups of the final object: beneath the root, through no symlink of any kind. */
     private static final long STRICT = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     private static final int OPEN_HOW_SIZE = 24;
+    private static final int SYS_FACCESSAT2 = 439, AT_EACCESS = 0x200;
+    private static final jnr.ffi.Pointer EMPTY = LinuxSyscalls.cString("");
 
     private final SupervisorContext ctx;
     private final SeccompListener listener;
@@ -133,7 +137,9 @@ final class FileHandler {
             listener.respondError(n.id(), Errno.EEXIST);
             return;
         }
-        KernelVerdict v = ctx.policy().checkFile(r.policyPath(), op);
+        // Reopening one's own pipe/socket (/dev/stdout -> /proc/self/fd/1 -> pipe:[..]) is no new
+        // access to a file: allowed like the reference's pseudo paths.
+        KernelVerdict v = r.ownAnon() ? KernelVerdict.ALLOW : ctx.policy().checkFile(r.policyPath(), op);
         if (!listener.idValid(n.id())) return;
         if (!v.allowed()) {
             listener.respondError(n.id(), Errno.EACCES);
@@ -208,8 +214,55 @@ final class FileHandler {
         if (!r.ok()) { respondResolveError(n, t, r, op); return; }
         if (!r.exists()) { listener.respondError(n.id(), Errno.ENOENT); return; }
         if (r.real().equals("/")) { listener.respondError(n.id(), Errno.EBUSY); return; }
-        if (!decide(n, t, op, r, null)) return;
-        perform(n, t, () -> inParent(r, pfd -> fs.unlinkat(pfd, r.name(), flags & AT_REMOVEDIR)));
+        KernelVerdict v = ctx.policy().checkFile(r.policyPath(), op);
+        if (!listener.idValid(n.id())) return;
+        if (!v.allowed() || ctx.logAllowed() || v.softDelete())
+            ctx.events().file(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), op, r.policyPath(), null, v);
+        if (!v.allowed()) {
+            listener.respondError(n.id(), Errno.EACCES);
+            return;
+        }
+        SoftDeleter trash = ctx.options().softDeleter();
+        if (!v.softDelete() || trash == null) {
+            perform(n, t, () -> inParent(r, pfd -> fs.unlinkat(pfd, r.name(), flags & AT_REMOVEDIR)));
+            return;
+        }
+        // soft_delete: the object goes to the session's trash instead (same effect for the caller:
+        // the name is gone). rmdir semantics are kept (a directory, and only an empty one).
+        if ((flags & AT_REMOVEDIR) != 0 && !r.isDirectory()) { listener.respondError(n.id(), Errno.ENOTDIR); return; }
+        if ((flags & AT_REMOVEDIR) == 0 && r.isDirectory()) { listener.respondError(n.id(), Errno.EISDIR); return; }
+        if ((flags & AT_REMOVEDIR) != 0 && !emptyDirectory(r.real())) { listener.respondError(n.id(), Errno.ENOTEMPTY); return; }
+        long pfd = fs.openat2(ctx.rootFd(), ResolvedPath.relative(r.parent()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, STRICT);
+        if (pfd < 0) { listener.respondError(n.id(), (int) -pfd); return; }
+        // The tracee must be allowed to remove the name (write + search on the directory).
+        long access;
+        if (!creds.become(t)) access = -Errno.EACCES;
+        else access = LinuxSyscalls.call(SYS_FACCESSAT2, pfd, EMPTY.address(), 3 /* W_OK|X_OK */, AT_EMPTY_PATH | AT_EACCESS);
+        creds.restore();
+        if (access < 0) {
+            LinuxSyscalls.close((int) pfd);
+            listener.respondError(n.id(), (int) -access);
+            return;
+        }
+        long id = n.id();
+        String original = r.policyPath();
+        // /proc/self/fd/<pfd>/name pins the move to the directory that was checked, whatever
+        // happens to the path meanwhile. Off the loop: a cross-filesystem divert copies.
+        Path source = Path.of("/proc/self/fd/" + pfd + "/" + r.name());
+        ctx.async(() -> {
+            SeccompListener l = ctx.freshResponder();
+            try {
+                trash.quarantine(source, original, ctx.sessionId(), v.rule(), null);
+                l.respondValue(id, 0);
+            } catch (java.nio.file.NoSuchFileException e) {
+                l.respondError(id, Errno.ENOENT);
+            } catch (java.io.IOException | RuntimeException e) {
+                l.respondError(id, Errno.EIO);
+                ctx.events().failure(ctx.sessionId(), 0, "unlinkat", "soft delete of " + original + " failed: " + e.getMessage());
+            } finally {
+                LinuxSyscalls.close((int) pfd);
+            }
+        });
     }
 
     private void make(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int mode, long dev, FileAccess op) {
@@ -290,6 +343,14 @@ final class FileHandler {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    private static boolean emptyDirectory(String path) {
+        try (var d = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of(path))) {
+            return !d.iterator().hasNext();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
 
     private interface FdAction { long apply(int fd); }
     private interface Action { long run(); }

@@ -33,7 +33,8 @@ public final class KernelPlans {
         if (cfg.bool("landlock.enabled") && LandlockAbi.probe() > 0) {
             ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
         }
-        return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true);
+        long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
+        return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep);
     }
 
     static LandlockConfig landlockConfig(ServerConfig cfg, PolicyLandlockPaths fromPolicy, String workspace) {

@@ -45,8 +45,23 @@ public final class PendingArm implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * Runs after the filter is installed and before the command is exec'd, with the wrapper's pid
+     * (= the command's): the place to move it into its cgroup with nothing yet running outside.
+     * Throwing refuses the command (the wrapper exits 126).
+     */
+    @FunctionalInterface
+    public interface BeforeExec {
+        void accept(long pid) throws Exception;
+    }
+
     public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
                                   EnforcementEvents events, SupervisorOptions options) throws IOException {
+        return open(wrapper, runtimeDir, sessionId, policy, plan, events, options, pid -> { });
+    }
+
+    public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                  EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws IOException {
         Files.createDirectories(runtimeDir);
         Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
         byte[] t = new byte[32];
@@ -57,7 +72,7 @@ public final class PendingArm implements AutoCloseable {
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         PendingArm a = new PendingArm(wrapper, sock, token, server);
         Thread.ofPlatform().daemon().name("agentsh-arm-" + token.substring(0, 8))
-                .start(() -> a.serve(sessionId, policy, plan, events, options));
+                .start(() -> a.serve(sessionId, policy, plan, events, options, beforeExec));
         return a;
     }
 
@@ -86,7 +101,8 @@ public final class PendingArm implements AutoCloseable {
         return armed;
     }
 
-    private void serve(String sessionId, KernelPolicy policy, ArmingPlan plan, EnforcementEvents events, SupervisorOptions options) {
+    private void serve(String sessionId, KernelPolicy policy, ArmingPlan plan, EnforcementEvents events, SupervisorOptions options,
+                       BeforeExec beforeExec) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARM_TIMEOUT_MS);
         try (SeqpacketSocket srv = server) {
             SeqpacketSocket conn = null;
@@ -96,7 +112,7 @@ public final class PendingArm implements AutoCloseable {
                 conn = srv.accept(100);
             }
             try (SeqpacketSocket c = conn) {
-                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options));
+                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec));
             }
         } catch (IOException | RuntimeException e) {
             armed.completeExceptionally(e);
@@ -112,7 +128,7 @@ public final class PendingArm implements AutoCloseable {
     }
 
     private Supervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
-                                 EnforcementEvents events, SupervisorOptions options) throws Exception {
+                                 EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws Exception {
         int peer = c.peerPid();
         WrapperProtocol.Hello hello = WrapperProtocol.parseHello(c.receive(ARM_TIMEOUT_MS).data());
         long expected;
@@ -127,7 +143,8 @@ public final class PendingArm implements AutoCloseable {
             c.send(WrapperProtocol.reject("arming refused: unexpected caller"), -1);
             throw new IOException("exec wrapper handshake refused (token/version/pid mismatch)");
         }
-        c.send(WrapperProtocol.plan(plan.flags(), plan.program()), plan.landlock() != null ? plan.landlock().fd() : -1);
+        c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()),
+                plan.landlock() != null ? plan.landlock().fd() : -1);
         var m = c.receive(ARM_TIMEOUT_MS);
         if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
             if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
@@ -135,6 +152,13 @@ public final class PendingArm implements AutoCloseable {
             throw new IOException("exec wrapper sent no seccomp listener");
         }
         Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), peer);
+        try {
+            beforeExec.accept(peer);
+        } catch (Exception e) {
+            s.stop();
+            c.send(WrapperProtocol.reject("refused before exec: " + e.getMessage()), -1);
+            throw new IOException("refused before exec: " + e.getMessage(), e);
+        }
         c.send(WrapperProtocol.armed(), -1);
         return s;
     }

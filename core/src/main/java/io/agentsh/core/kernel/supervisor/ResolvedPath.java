@@ -12,12 +12,14 @@ package io.agentsh.core.kernel.supervisor;
  * @param mode       st_mode of the final component (lstat), 0 when it does not exist
  * @param procLink   the final component is a /proc magic link to something without a path
  *                   (pipe, socket, anon inode): it can only be reopened through /proc
+ * @param ownAnon    procLink to the tracee's own pipe/socket/anon inode: reopening what it
+ *                   already holds, so no file policy applies (the reference's pseudo paths)
  * @param errno      non-zero when resolution failed the way the syscall would (ENOENT, ELOOP...)
  */
-public record ResolvedPath(String real, String policyPath, boolean exists, int mode, boolean procLink, int errno) {
+public record ResolvedPath(String real, String policyPath, boolean exists, int mode, boolean procLink, boolean ownAnon, int errno) {
 
     static ResolvedPath failed(int errno) {
-        return new ResolvedPath(null, null, false, 0, false, errno);
+        return new ResolvedPath(null, null, false, 0, false, false, errno);
     }
 
     public boolean ok() {

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * CONTINUE; if the supervisor dies the kernel fails every trapped syscall with ENOSYS.
  */
 public final class Supervisor implements AutoCloseable {
+    static final String LOOP_THREAD_PREFIX = "agentsh-supervisor-loop-";
     private static final int SYS_UNSHARE = SyscallNumbers.UNSHARE, CLONE_FS = 0x200, SYS_UMASK = SyscallNumbers.UMASK;
     private final String sessionId;
     private final KernelPolicy policy;
@@ -45,7 +46,7 @@ public final class Supervisor implements AutoCloseable {
         this.listener = new SeccompListener(listenerFd);
         this.rootPid = rootPid;
         this.slowPath = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("agentsh-supervisor-slow-", 0).factory());
-        this.thread = Thread.ofPlatform().daemon().name("agentsh-supervisor-" + rootPid).unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name(LOOP_THREAD_PREFIX + rootPid).unstarted(this::run);
     }
 
     /**
@@ -82,26 +83,43 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    /** The per-thread handler set (buffers are not shared between threads). */
+    private record Handlers(FileHandler files, ExecHandler execs, SignalHandler signals, SocketHandler sockets,
+                            TraceeInfo tracee, SeccompListener listener) {
+
+        static Handlers create(SupervisorContext ctx, SeccompListener listener, ProcessTree tree) {
+            // This thread's own umask (and cwd/root) so emulated creates apply exactly the tracee's
+            // umask; CLONE_FS unsharing is per thread and leaves the rest of the JVM alone.
+            if (LinuxSyscalls.call(SYS_UNSHARE, CLONE_FS, 0, 0) != 0)
+                throw new IllegalStateException("unshare(CLONE_FS) failed on a supervisor thread");
+            LinuxSyscalls.call(SYS_UMASK, 0, 0, 0);
+            FsCalls fs = new FsCalls();
+            ProcessMemory memory = new ProcessMemory();
+            TraceeResolver resolver = new TraceeResolver(fs, ctx.rootFd());
+            return new Handlers(new FileHandler(ctx, listener, memory, fs, resolver, new ThreadCredentials()),
+                    new ExecHandler(ctx, listener, memory, resolver, tree), new SignalHandler(ctx, listener, tree),
+                    new SocketHandler(ctx, listener, memory, resolver), new TraceeInfo(), listener);
+        }
+
+        void dispatch(SeccompNotification n) {
+            tracee.reset(n.pid());
+            int nr = n.nr();
+            if (nr == SyscallNumbers.EXECVE || nr == SyscallNumbers.EXECVEAT) execs.handle(n, tracee);
+            else if (FileHandler.handles(nr)) files.handle(n, tracee);
+            else if (SignalHandler.handles(nr)) signals.handle(n, tracee);
+            else if (SocketHandler.handles(nr)) sockets.handle(n, tracee);
+            else listener.respondError(n.id(), Errno.ENOSYS);
+        }
+    }
+
     private void run() {
-        // This thread's own umask (and cwd/root) so emulated creates apply exactly the tracee's
-        // umask; CLONE_FS unsharing is per thread and leaves the rest of the JVM alone.
         long rootFd = -1;
         try {
-            if (LinuxSyscalls.call(SYS_UNSHARE, CLONE_FS, 0, 0) == 0) LinuxSyscalls.call(SYS_UMASK, 0, 0, 0);
-            else throw new IllegalStateException("unshare(CLONE_FS) failed on the supervisor thread");
-            FsCalls fs = new FsCalls();
-            rootFd = fs.openat(FsCalls.AT_FDCWD, "/proc/" + rootPid + "/root", FsCalls.O_PATH | FsCalls.O_DIRECTORY | FsCalls.O_CLOEXEC, 0);
+            rootFd = new FsCalls().openat(FsCalls.AT_FDCWD, "/proc/" + rootPid + "/root", FsCalls.O_PATH | FsCalls.O_DIRECTORY | FsCalls.O_CLOEXEC, 0);
             if (rootFd < 0) throw new IllegalStateException("cannot open the tracee's root: errno " + (-rootFd));
             SupervisorContext ctx = new SupervisorContext(sessionId, policy, events, (int) rootFd, options, listener, slowPath);
-            ProcessMemory memory = new ProcessMemory();
-            TraceeResolver resolver = new TraceeResolver(fs, (int) rootFd);
             ProcessTree tree = new ProcessTree(rootPid);
-            FileHandler files = new FileHandler(ctx, listener, memory, fs, resolver, new ThreadCredentials());
-            ExecHandler execs = new ExecHandler(ctx, listener, memory, resolver, tree);
-            SignalHandler signals = new SignalHandler(ctx, listener, tree);
-            SocketHandler sockets = new SocketHandler(ctx, listener, memory, resolver);
-            TraceeInfo tracee = new TraceeInfo();
-            loop(files, execs, signals, sockets, tracee);
+            loop(ctx, tree, Handlers.create(ctx, listener, tree));
         } catch (RuntimeException e) {
             events.failure(sessionId, rootPid, "supervisor", "supervisor stopped: " + e.getMessage());
         } finally {
@@ -112,7 +130,7 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private void loop(FileHandler files, ExecHandler execs, SignalHandler signals, SocketHandler sockets, TraceeInfo tracee) {
+    private void loop(SupervisorContext ctx, ProcessTree tree, Handlers h) {
         while (!stopping) {
             SeccompListener.Wait w = listener.await(200);
             if (w == SeccompListener.Wait.GONE) return;
@@ -120,19 +138,31 @@ public final class Supervisor implements AutoCloseable {
             SeccompNotification n = listener.receive();
             if (n == null) continue;
             handled.incrementAndGet();
-            tracee.reset(n.pid());
-            int nr = n.nr();
             try {
-                if (nr == SyscallNumbers.EXECVE || nr == SyscallNumbers.EXECVEAT) execs.handle(n, tracee);
-                else if (FileHandler.handles(nr)) files.handle(n, tracee);
-                else if (SignalHandler.handles(nr)) signals.handle(n, tracee);
-                else if (SocketHandler.handles(nr)) sockets.handle(n, tracee);
-                else listener.respondError(n.id(), Errno.ENOSYS);
+                h.dispatch(n);
             } catch (RuntimeException e) {
+                if (e == SlowPath.PENDING) {
+                    offload(ctx, tree, n.copy());
+                    continue;
+                }
                 // Never leave a tracee hanging and never let it through on an internal error.
                 listener.respondError(n.id(), Errno.EACCES);
-                events.failure(sessionId, n.pid(), SyscallNumbers.name(nr), "supervisor error: " + e);
+                events.failure(sessionId, n.pid(), SyscallNumbers.name(n.nr()), "supervisor error: " + e);
             }
         }
+    }
+
+    /** Handles one notification on a worker thread where the policy may block (approvals). */
+    private void offload(SupervisorContext ctx, ProcessTree tree, SeccompNotification n) {
+        slowPath.execute(() -> {
+            SlowPath.allowBlockingOnThisThread();
+            SeccompListener own = listener.sibling();
+            try {
+                Handlers.create(ctx, own, tree).dispatch(n);
+            } catch (RuntimeException e) {
+                own.respondError(n.id(), Errno.EACCES);
+                events.failure(sessionId, n.pid(), SyscallNumbers.name(n.nr()), "supervisor error: " + e);
+            }
+        });
     }
 }

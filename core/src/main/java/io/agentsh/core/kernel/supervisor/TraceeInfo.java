@@ -18,6 +18,7 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     private String cwd;
     private boolean cwdRead;
     private int threads = -1;
+    private long capEff = -1;
     private final io.agentsh.core.kernel.sys.ProcFiles proc = new io.agentsh.core.kernel.sys.ProcFiles();
 
     void reset(int tid) {
@@ -31,6 +32,7 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         this.cwd = null;
         this.cwdRead = false;
         this.threads = -1;
+        this.capEff = -1;
     }
 
     @Override public int tid() { return tid; }
@@ -90,8 +92,15 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         fsuid = (int) proc.field("Uid", 3, 10, -1);
         fsgid = (int) proc.field("Gid", 3, 10, -1);
         threads = (int) proc.field("Threads", 0, 10, -1);
+        capEff = proc.field("CapEff", 0, 16, -1);
         groups = proc.fields("Groups");
         if (tgid <= 0) tgid = tid;
+    }
+
+    /** Effective capabilities (CapEff), -1 if unknown. */
+    long capEff() {
+        if (tgid == 0) readStatus();
+        return capEff;
     }
 
     /** Threads in the task's process (from status), -1 if unknown. */

@@ -63,6 +63,7 @@ final class TraceeResolver {
         int mode = 0;
         boolean exists = true;
         boolean procLink = false;
+        boolean ownAnon = false;
         while (!todo.isEmpty()) {
             String c = todo.pollFirst();
             if (c.isEmpty() || c.equals(".")) continue;
@@ -105,6 +106,7 @@ final class TraceeResolver {
                         if (!last) return ResolvedPath.failed(own ? Errno.ENOTDIR : Errno.EACCES);
                         done.add(c);
                         procLink = true;
+                        ownAnon = own && !target.startsWith("/");
                         break;
                     }
                 }
@@ -117,7 +119,7 @@ final class TraceeResolver {
             done.add(c);
         }
         String real = join(done, null);
-        return new ResolvedPath(real, policyView(real, t), exists, mode, procLink, 0);
+        return new ResolvedPath(real, policyView(real, t), exists, mode, procLink, ownAnon, 0);
     }
 
     /** The pid when {@code dir} is /proc/<pid>/... (magic-link territory), else 0. */

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * little-endian integers, 4-byte ASCII tags:
  * <pre>
  * wrapper -> daemon  HELO u32 version=1, u32 pid, u32 token_len, token
- * daemon  -> wrapper PLAN u32 flags, u32 insn_count, sock_filter[insn_count]  (+SCM_RIGHTS landlock fd)
+ * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS], sock_filter[insn_count]
+ *                    (+SCM_RIGHTS landlock fd)
  *                    RJCT reason
  * wrapper -> daemon  LSTN u32 0                                               (+SCM_RIGHTS listener fd)
  * daemon  -> wrapper ARMD | RJCT reason
@@ -23,6 +24,7 @@ public final class WrapperProtocol {
     public static final int PLAN_SETSID = 0x1;
     public static final int PLAN_LANDLOCK = 0x2;
     public static final int PLAN_WAIT_KILLABLE = 0x4;
+    public static final int PLAN_CAPS = 0x8;
 
     private WrapperProtocol() {}
 
@@ -37,9 +39,16 @@ public final class WrapperProtocol {
     }
 
     public static byte[] plan(int flags, BpfProgram program) {
+        return plan(flags, program, -1L);
+    }
+
+    public static byte[] plan(int flags, BpfProgram program, long keepCaps) {
         byte[] insns = program.toBytes();
-        ByteBuffer b = ByteBuffer.allocate(12 + insns.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size()).put(insns);
+        boolean caps = (flags & PLAN_CAPS) != 0;
+        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + insns.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size());
+        if (caps) b.putLong(keepCaps);
+        b.put(insns);
         return b.array();
     }
 

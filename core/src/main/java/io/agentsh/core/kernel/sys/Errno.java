@@ -20,6 +20,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
+    public static final int ENOTEMPTY = 39;
     public static final int ELOOP = 40;
     public static final int ENOTTY = 25;
     public static final int EOPNOTSUPP = 95;

@@ -123,7 +123,8 @@ public final class ProcFiles {
         long v = 0;
         boolean neg = bytes[from] == '-';
         for (int i = neg ? from + 1 : from; i < to; i++) {
-            int d = bytes[i] - '0';
+            int c = bytes[i];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
             if (d < 0 || d >= radix) return dflt;
             v = v * radix + d;
         }

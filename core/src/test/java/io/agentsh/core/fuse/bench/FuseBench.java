@@ -88,9 +88,9 @@ public final class FuseBench {
             Path seq = Files.writeString(shm.resolve("seq.py"), SEQ);
 
             System.out.println("small files (1,000 x create+write 1 KiB / read / unlink), seconds, median of " + runs);
-            double nat = median(runs, () -> py(small, ws.toString(), "1000"));
-            double fuse = median(runs, () -> py(small, mp.toString(), "1000"));
-            double soft = median(runs, () -> py(small, mp.resolve("soft").toString(), "1000"));
+            double[] sm = interleaved(runs, () -> py(small, ws.toString(), "1000"), () -> py(small, mp.toString(), "1000"),
+                    () -> py(small, mp.resolve("soft").toString(), "1000"));
+            double nat = sm[0], fuse = sm[1], soft = sm[2];
             System.out.printf(Locale.ROOT, "  native %.4f  view %.4f (%.2fx)  view+soft_delete %.4f (%.2fx)%n",
                     nat, fuse, fuse / nat, soft, soft / nat);
             store.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
@@ -98,14 +98,29 @@ public final class FuseBench {
             // What an agent's shell does: a process per operation (echo is a builtin; cat and rm are not).
             String loop = "cd \"$1\" && for i in $(seq 1 1000); do echo hello > f$i; cat f$i > /dev/null; rm f$i; done";
             System.out.println("shell loop (1,000 x echo > f; cat f; rm f), seconds, median of " + runs);
-            double natS = median(runs, () -> timed("bash", "-c", loop, "bench", ws.toString()));
-            double viewS = median(runs, () -> timed("bash", "-c", loop, "bench", mp.toString()));
-            double softS = median(runs, () -> timed("bash", "-c", loop, "bench", mp.resolve("soft").toString()));
+            double[] sh = interleaved(runs, () -> timed("bash", "-c", loop, "bench", ws.toString()),
+                    () -> timed("bash", "-c", loop, "bench", mp.toString()),
+                    () -> timed("bash", "-c", loop, "bench", mp.resolve("soft").toString()));
+            double natS = sh[0], viewS = sh[1], softS = sh[2];
             System.out.printf(Locale.ROOT, "  native %.3f  view %.3f (%.2fx)  view+soft_delete %.3f (%.2fx)%n",
                     natS, viewS, viewS / natS, softS, softS / natS);
             store.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
 
             Path big = ws.resolve("big.bin");
+            // The store alone on the disk (/tmp here): what one soft delete costs when the trash is not on tmpfs.
+            Path diskWs = Files.createTempDirectory("agentsh-bench-diskws");
+            try (TrashStore disk = TrashStore.open(Files.createTempDirectory("agentsh-bench-disktrash"))) {
+                for (int i = 0; i < 200; i++) Files.writeString(diskWs.resolve("f" + i), "x".repeat(1024));
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 200; i++) disk.divert(diskWs.resolve("f" + i), diskWs.resolve("f" + i).toString(), "b", "r", null);
+                System.out.printf(Locale.ROOT, "soft delete on disk (store only, 200 x 1 KiB): %.2f ms each%n",
+                        (System.nanoTime() - t0) / 200 / 1e6);
+                disk.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
+                TreeOpsCleanup.delete(disk.root());
+            } finally {
+                TreeOpsCleanup.delete(diskWs);
+            }
+
             // Real pages (not sparse): a hole on tmpfs reads the shared zero page, which flatters native.
             byte[] chunk = new byte[1 << 20];
             new java.util.Random(1).nextBytes(chunk);
@@ -128,6 +143,12 @@ public final class FuseBench {
         }
     }
 
+    static final class TreeOpsCleanup {
+        static void delete(Path p) throws IOException {
+            try (var s = Files.walk(p)) { s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete()); }
+        }
+    }
+
     interface Sample { double take() throws Exception; }
 
     static double median(int runs, Sample s) throws Exception {
@@ -135,6 +156,15 @@ public final class FuseBench {
         List<Double> v = new ArrayList<>();
         for (int i = 0; i < runs; i++) v.add(s.take());
         return median(v);
+    }
+
+    /** Runs the variants in turn within each round, so a change in machine load hits all of them alike. */
+    static double[] interleaved(int runs, Sample... variants) throws Exception {
+        for (Sample v : variants) v.take();   // warm-up
+        List<List<Double>> r = new ArrayList<>();
+        for (Sample v : variants) r.add(new ArrayList<>());
+        for (int i = 0; i < runs; i++) for (int k = 0; k < variants.length; k++) r.get(k).add(variants[k].take());
+        return r.stream().mapToDouble(FuseBench::median).toArray();
     }
 
     static double median(List<Double> v) {

@@ -107,6 +107,14 @@ class ExeDevPolicyTest {
     }
 
     @Test
+    void standardStreamsThroughDevAndProcSelfFdWork() throws Exception {
+        var r = sh("echo out > /dev/stdout; echo in | cat /dev/stdin; echo err > /dev/stderr; echo fd > /proc/self/fd/1; "
+                + "echo null > /dev/null; echo done");
+        assertEquals("out\nin\nfd\ndone\n", r.stdout(), r + " " + h.denials);
+        assertEquals("err\n", r.stderr(), r.toString());
+    }
+
+    @Test
     void workspaceAndTmpWritesSucceed() throws Exception {
         var r = sh("echo a > $P/a.txt && mkdir -p $P/src/x && mv $P/a.txt $P/src/x/b.txt && echo t > /tmp/agentsh-kt-" + id
                 + " && cat $P/src/x/b.txt /tmp/agentsh-kt-" + id + " && rm /tmp/agentsh-kt-" + id);

@@ -25,6 +25,10 @@ final class GovernedHarness {
     private final ArmingPlan plan;
 
     GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan) throws IOException {
+        this(policy, runtimeDir, plan, SupervisorOptions.DEFAULT);
+    }
+
+    GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan, SupervisorOptions options) throws IOException {
         this.policy = policy;
         this.plan = plan;
         EnforcementEvents events = new EnforcementEvents() {
@@ -41,7 +45,7 @@ final class GovernedHarness {
                 failures.add(sc + ": " + r);
             }
         };
-        this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, SupervisorOptions.DEFAULT);
+        this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, options);
     }
 
     static ArmingPlan defaultPlan() {

@@ -134,8 +134,8 @@ public final class MapReader {
     public Double number(String key) {
         Node n = node(key);
         if (Yaml.isNull(n)) return null;
-        if (n instanceof ScalarNode s && !Tag.STR.equals(s.getTag()) || n instanceof ScalarNode s2 && s2.isPlain()) {
-            try { return Double.parseDouble(((ScalarNode) n).getValue()); } catch (NumberFormatException ignored) { }
+        if (n instanceof ScalarNode s && (s.isPlain() || !Tag.STR.equals(s.getTag()))) {
+            try { return Double.parseDouble(s.getValue()); } catch (NumberFormatException ignored) { }
         }
         problems.error(n, path(key) + ": expected a number, got " + describe(n));
         return null;

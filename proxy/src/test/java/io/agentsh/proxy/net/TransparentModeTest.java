@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * by {@link NetworkService} with veth + nftables. Clients inside the session ignore proxy
  * variables ({@code curl --noproxy '*'}, python sockets) and are governed all the same.
  */
-class TransparentModeIT {
+class TransparentModeTest {
     static TestNamespace daemon;
     static EventLoopGroup group;
     static Standins standins;
@@ -59,6 +59,7 @@ class TransparentModeIT {
             standins.http(new InetSocketAddress("fd00:aaaa::2", 8081), "MARKER6");
             standins.http(new InetSocketAddress("fd00:aaaa::9", 8081), "MARKER6");
             dns = new FakeDns(group, new InetSocketAddress("127.0.0.1", 5353));
+            standins.countUntilEof(new InetSocketAddress("203.0.113.5", 7000));
             udpStandin = new Bootstrap().group(group).channel(Transports.datagram())
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
@@ -142,6 +143,16 @@ class TransparentModeIT {
     }
 
     @Test
+    void everyDnsQueryReachesTheDnsProxyWhateverServerItNames() throws Exception {
+        for (String server : List.of("@8.8.8.8", "@127.0.0.53", "@10.255.255.53", "@2001:db8::53", "@::1")) {
+            Sh.Result udp = inSession("dig", server, "+tries=1", "+time=3", "public.test", "A");
+            assertTrue(udp.out().contains("198.51.100.7"), server + ": " + udp.out());
+            Sh.Result tcp = inSession("dig", server, "+tcp", "+tries=1", "+time=3", "evil.com", "A");
+            assertTrue(tcp.out().contains("status: REFUSED"), server + " tcp: " + tcp.out());
+        }
+    }
+
+    @Test
     void deniedNameIsRefusedAtDnsAndItsAddressStaysUnnamed() throws Exception {
         Sh.Result r = curl("http://evil.com/");
         assertEquals(6, r.exit(), "curl: could not resolve host; " + r.err());
@@ -174,6 +185,31 @@ class TransparentModeIT {
                 print(data.decode())
                 """);
         assertTrue(allowed.out().contains("standin MARKER local=203.0.113.5 uri=/py"), allowed.out() + allowed.err());
+    }
+
+    @Test
+    void halfCloseIsPassedThrough() throws Exception {
+        Sh.Result r = python("""
+                import socket
+                s = socket.create_connection(("203.0.113.5", 7000), timeout=5)
+                s.sendall(b"x" * 100000)
+                s.shutdown(socket.SHUT_WR)
+                data = b""
+                while True:
+                    d = s.recv(4096)
+                    if not d: break
+                    data += d
+                print(data.decode())
+                """);
+        assertTrue(r.out().contains("got 100000 bytes"), "out=" + r.out() + " err=" + r.err() + " events="
+                + events.stream().filter(e -> String.valueOf(e.remote()).contains("7000")).toList());
+        long deadline = System.currentTimeMillis() + 5000;
+        while (System.currentTimeMillis() < deadline && events.stream().noneMatch(e -> e.type().equals("net_close")
+                && "203.0.113.5:7000".equals(e.remote()))) Thread.sleep(20);
+        NetEvent close = events.stream().filter(e -> e.type().equals("net_close") && "203.0.113.5:7000".equals(e.remote()))
+                .findFirst().orElseThrow();
+        assertEquals(100000L, close.fields().get("bytes_sent"));
+        assertEquals((long) "got 100000 bytes\n".length(), close.fields().get("bytes_received"));
     }
 
     @Test

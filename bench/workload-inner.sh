@@ -1,0 +1,133 @@
+# The reference's published agentsh workload, run inside the testbed VM (started by
+# bench/workload.sh): once ungoverned (bash.real, the daemon stopped) and once governed (through
+# the shim and the daemon). Prints per-phase milliseconds and the governed/ungoverned ratio;
+# writes $TESTBED_OUT/bench.json. Argument: --json to print only the JSON.
+set -uo pipefail
+json_only=0; [ "${1:-}" = --json ] && json_only=1
+OUT_DIR=${TESTBED_OUT:-/tmp}
+say() { [ $json_only = 1 ] || echo "$*"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+source /opt/agentsh-testbed/lib/standins.env
+
+# --- fixtures (made with the real shell, outside any measurement) -----------------------------
+W=/root/bench; rm -rf "$W"; mkdir -p "$W"
+git config --global user.email bench@agentsh.test; git config --global user.name bench
+git config --global init.defaultBranch main
+git init -q "$W/src"
+for i in $(seq 50); do printf 'line %s\nneedle %s\n' "$i" "$i" >"$W/src/file$i.txt"; done
+git -C "$W/src" add -A && git -C "$W/src" commit -qm initial
+git clone -q "$W/src" "$W/redirect-repo"
+
+
+declare -A MS
+# phase MODE NAME CMD...: runs CMD (a function) and records its wall time in milliseconds.
+phase() {
+  local mode=$1 name=$2; shift 2
+  local t0 t1 fails
+  t0=$(now_ms)
+  fails=$("$@")
+  t1=$(now_ms)
+  MS[$mode.$name]=$((t1 - t0))
+  MS[$mode.$name.fail]=${fails:-0}
+  local note=""; [ "${fails:-0}" = 0 ] || note="  ($fails unexpected results)"
+  say "  $(printf '%-14s %7d ms' "$name" $((t1 - t0)))$note"
+}
+
+# Each workload prints the number of unexpected results (0 when all went as expected).
+w_flat() { local i f=0; for i in $(seq 120); do [ "$(bash -c "echo $i" </dev/null)" = "$i" ] || f=$((f+1)); done; echo $f; }
+w_fileops() {
+  # 1,000 file operations in one exec: 250 x (create, read, stat, delete).
+  bash -c 'cd /root/bench && mkdir -p fo && cd fo && for i in $(seq 250); do echo "data $i" > f$i; cat f$i >/dev/null; stat -c %s f$i >/dev/null; rm f$i; done' </dev/null || echo 1
+}
+w_git() {
+  bash -c 'cd /root/bench && rm -rf clone && git clone -q src clone && cd clone && git grep -q "needle 42" && echo more >> file1.txt && git commit -qam change' </dev/null && echo 0 || echo 1
+}
+w_http() { local i f=0; for i in $(seq 10); do bash -c "curl -s -m 10 http://$ALLOWED_NAME/bench/$i" </dev/null | grep -q "$ALLOWED_MARKER" || f=$((f+1)); done; echo $f; }
+w_denied() {
+  # governed: each must be refused (126); ungoverned: sudo simply runs.
+  local i f=0 rc
+  for i in $(seq 50); do bash -c 'sudo -n true' </dev/null >/dev/null 2>&1; rc=$?
+    if [ "$MODE" = governed ] && [ $rc != 126 ]; then f=$((f+1)); fi; done; echo $f
+}
+w_redirected() {
+  local i f=0 out
+  for i in $(seq 50); do out=$(bash -c 'cd /root/bench/redirect-repo && git reset --hard -q' </dev/null 2>&1)
+    if [ "$MODE" = governed ] && [[ $out != *"Hard reset blocked"* ]]; then f=$((f+1)); fi; done; echo $f
+}
+w_nested() { local i f=0; for i in $(seq 20); do [ "$(bash -c "bash -c 'bash -c \"bash -c \\\"echo deep\\\"\"'" </dev/null)" = deep ] || f=$((f+1)); done; echo $f; }
+w_fanout() {
+  local i f=0
+  for i in $(seq 10); do
+    [ "$(bash -c 'for j in $(seq 10); do bash -c "echo x" & done; wait' </dev/null | grep -c x)" = 10 ] || f=$((f+1))
+  done; echo $f
+}
+PHASES=(flat fileops git http denied redirected nested fanout)
+run_all() {
+  local p i
+  # Warm-up, not measured: page cache, and the long-lived daemon's JIT (a user's daemon has
+  # been running for hours; a just-started JVM is not what the agent meets).
+  for i in $(seq 50); do bash -c "echo warm $i" </dev/null >/dev/null 2>&1; done
+  for p in "${PHASES[@]}"; do phase "$MODE" "$p" "w_$p"; done
+}
+
+server_pid() { cat /run/agentsh-testbed-server.pid 2>/dev/null; }
+
+shim_cmd() { agentsh shim "$1" --root / --bash --i-understand-this-modifies-the-host "${@:2}"; }
+
+# --- ungoverned: the original shells back in place (git and others call /bin/sh themselves), no daemon
+kill "$(server_pid)" 2>/dev/null; sleep 0.5
+shim_cmd uninstall-shell || { echo "bench: shim uninstall failed" >&2; exit 1; }
+say "ungoverned (original shells, no daemon):"
+MODE=ungoverned run_all
+
+# --- governed --------------------------------------------------------------------------------
+shim_cmd install-shell --shim /usr/bin/agentsh-shell-shim --force || { echo "bench: shim install failed" >&2; exit 1; }
+setsid agentsh server --config /etc/agentsh/config.yaml >>"$OUT_DIR/server.log" 2>&1 </dev/null &
+echo $! >/run/agentsh-testbed-server.pid
+for _ in $(seq 300); do curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null 2>&1 && break; sleep 0.1; done
+say "governed (shim + daemon, policy bench-realistic):"
+MODE=governed run_all
+
+# --- shim overhead: bash -c true through the shim vs bash.real -c true -------------------------
+overhead_json=null
+if command -v hyperfine >/dev/null; then
+  hyperfine -N --warmup 20 --runs 200 --export-json "$OUT_DIR/shim-overhead.json" \
+    'bash -c true' '/bin/bash.real -c true' </dev/null >/dev/null 2>&1 && overhead_json=$(cat "$OUT_DIR/shim-overhead.json")
+fi
+
+# --- report ----------------------------------------------------------------------------------
+export BENCH_MS=$(for k in "${!MS[@]}"; do echo "$k=${MS[$k]}"; done)
+export BENCH_PHASES="${PHASES[*]}" OVERHEAD_JSON=$overhead_json
+/usr/bin/python3 - "$json_only" "$OUT_DIR/bench.json" <<'PY'
+import json, os, sys
+json_only, path = sys.argv[1] == '1', sys.argv[2]
+ms = dict(l.split('=', 1) for l in os.environ['BENCH_MS'].split('\n') if l)
+phases = os.environ['BENCH_PHASES'].split()
+res = {'phases': {}, 'unexpected': {}}
+for p in phases:
+    u, g = int(ms[f'ungoverned.{p}']), int(ms[f'governed.{p}'])
+    res['phases'][p] = {'ungoverned_ms': u, 'governed_ms': g, 'ratio': round(g / u, 2) if u else None}
+    res['unexpected'][p] = int(ms.get(f'governed.{p}.fail', 0))
+tu = sum(v['ungoverned_ms'] for v in res['phases'].values())
+tg = sum(v['governed_ms'] for v in res['phases'].values())
+res['total'] = {'ungoverned_ms': tu, 'governed_ms': tg, 'ratio': round(tg / tu, 2) if tu else None}
+ov = json.loads(os.environ['OVERHEAD_JSON']) if os.environ['OVERHEAD_JSON'] != 'null' else None
+if ov:
+    med = {r['command']: r['median'] * 1000 for r in ov['results']}
+    res['shim_overhead'] = {'shim_median_ms': round(med['bash -c true'], 3),
+                            'real_median_ms': round(med['/bin/bash.real -c true'], 3),
+                            'added_median_ms': round(med['bash -c true'] - med['/bin/bash.real -c true'], 3)}
+open(path, 'w').write(json.dumps(res, indent=2) + '\n')
+if json_only:
+    print(json.dumps(res, indent=2))
+else:
+    print('\nphase           ungoverned    governed   ratio  unexpected')
+    for p in phases:
+        v = res['phases'][p]
+        print(f"{p:<14} {v['ungoverned_ms']:>8} ms {v['governed_ms']:>8} ms  {v['ratio'] if v['ratio'] is not None else '-':>5}  {res['unexpected'][p]}")
+    t = res['total']
+    print(f"{'total':<14} {t['ungoverned_ms']:>8} ms {t['governed_ms']:>8} ms  {t['ratio']:>5}")
+    if 'shim_overhead' in res:
+        o = res['shim_overhead']
+        print(f"\nshim overhead: bash -c true median {o['shim_median_ms']} ms vs bash.real {o['real_median_ms']} ms: +{o['added_median_ms']} ms")
+PY

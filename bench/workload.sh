@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The reference's published agentsh workload in the throwaway VM, ungoverned and governed:
+#   bench/workload.sh [--json] [--deb FILE]
+# 120 flat execs, 1,000 file operations in one exec, a git clone+grep+commit of a local repo,
+# 10 HTTP requests to a local server, 50 denied and 50 redirected commands, 20 four-level nested
+# shells, 10 fan-outs of 10; plus the shim's own overhead (`bash -c true`, median of 200).
+# Policy: the reference's bench-realistic.yaml (bench/bench-realistic.yaml). Results also land in
+# dist/bench/bench.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+args=() inner=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --json) inner+=(--json); shift ;;
+    --deb) args+=(--deb "$2"); shift 2 ;;
+    *) echo "workload.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p dist/bench
+exec packaging/testbed/vm.sh -q "${args[@]}" --policy bench/bench-realistic.yaml --out dist/bench \
+  --script bench/workload-inner.sh -- "${inner[@]}"
