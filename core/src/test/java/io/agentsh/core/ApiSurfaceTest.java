@@ -146,8 +146,14 @@ class ApiSurfaceTest {
                 status = d.get("/api/v1/sessions/" + sid).status();
             }
             assertEquals(404, status, "an idle session is ended by the reaper");
-            assertTrue(d.get("/api/v1/events/search?session_id=" + sid + "&type=session_destroyed").body()
-                    .contains("idle_timeout"));
+            // the session leaves the table before its session_destroyed event is written
+            boolean recorded = false;
+            for (int i = 0; i < 50 && !recorded; i++) {
+                recorded = d.get("/api/v1/events/search?session_id=" + sid + "&type=session_destroyed").body()
+                        .contains("idle_timeout");
+                if (!recorded) Thread.sleep(50);
+            }
+            assertTrue(recorded, "session_destroyed with reason idle_timeout");
         }
     }
 
