@@ -53,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     private final ExecService exec;
     private final OperatorToken operatorToken;
     private final HttpApiServer server;
+    private final Router router;
 
     private Daemon(DaemonConfig config, PolicyProvider policies, CommandLauncher launcher) throws Exception {
         this.config = config;
@@ -80,7 +81,7 @@ public final class Daemon implements AutoCloseable {
                 LOG.severe("api keys not loaded: " + e.getMessage());
             }
         }
-        Router router = new Router();
+        router = new Router();
         new ApiRoutes(config, sessions, exec, audit, store, approvals, policies, metrics, readiness).register(router);
         ShimRoute shim = new ShimRoute(sessions, new CommandGate(audit, approvals, metrics), governed,
                 config.envInject());
@@ -143,6 +144,16 @@ public final class Daemon implements AutoCloseable {
     }
 
     public int httpPort() { return server.tcpPort(); }
+
+    /** The API's router: other layers register their routes here (e.g. TrashRoutes). */
+    public Router router() { return router; }
+
+    /** The session the calling process runs in (by its pid), or null for a caller outside any. */
+    public io.agentsh.core.session.Session sessionOf(io.agentsh.core.server.Caller caller) {
+        int pid = caller.pid();
+        String id = pid > 0 ? governed.sessionOf(pid) : null;
+        return id == null ? null : sessions.find(id);
+    }
 
     public Path unixSocketPath() { return server.unixPath(); }
 

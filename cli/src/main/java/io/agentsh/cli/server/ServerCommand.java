@@ -50,9 +50,11 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("ok");
             return 0;
         }
+        long tConfig = System.nanoTime();
         DaemonConfig dc = ConfigAdapter.from(loaded.config());
         FilePolicyProvider policies = new FilePolicyProvider(dc.policiesDir(), dc.defaultPolicy(),
                 loaded.config().engineOptions(), Duration.ofSeconds(1));
+        long tPolicy = System.nanoTime();
         Daemon daemon;
         try {
             daemon = Daemon.start(dc, policies);
@@ -77,7 +79,8 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.println("agentsh server listening on " + dc.httpAddr());
         System.out.flush();
         java.util.logging.Logger.getLogger("io.agentsh.cli.server").info("ready " + java.lang.management
-                .ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
+                .ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start (policy "
+                + (tPolicy - tConfig) / 1_000_000 + " ms, daemon " + (System.nanoTime() - tPolicy) / 1_000_000 + " ms)");
         stopped.await();
         return 0;
     }
