@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -34,6 +35,7 @@
 #define PROG "agentsh-shell-shim"
 #define DEFAULT_SOCKET "/run/agentsh/agentsh.sock"
 #define ANSWER_TIMEOUT_MS 10000
+#define READY_GATE_MS 5000 /* ready_gate=true: how long to wait for a daemon that is starting */
 #define CONF_MAX (64 * 1024)
 #define STDIN_SCRIPT_MAX (128 * 1024 - 1) /* MAX_ARG_STRLEN: one argv string */
 #define EXIT_REFUSED 126
@@ -599,6 +601,34 @@ static int peer_is_root(const char *path, char *why, size_t n)
 }
 #endif
 
+/* ready_gate=true: a daemon that is not listening yet (boot, restart) is waited for, up to
+ * READY_GATE_MS; the reference instead ran the command unenforced. Never fails open: after the
+ * wait the normal path refuses as usual. */
+static void wait_ready(const char *path)
+{
+	struct sockaddr_un sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa.sun_path)
+		return;
+	strcpy(sa.sun_path, path);
+	for (int waited = 0; waited < READY_GATE_MS; waited += 50) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return;
+		int r = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+		int e = errno;
+		close(fd);
+		if (r == 0 || (e != ENOENT && e != ECONNREFUSED))
+			return;
+		if (waited == 0)
+			dbg("ready_gate: %s not listening yet (%s); waiting up to %d ms", path, strerror(e), READY_GATE_MS);
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+}
+
 static void __attribute__((noreturn)) unreachable(const char *sock, const char *reason)
 {
 	die(EXIT_REFUSED,
@@ -828,6 +858,8 @@ int main(int argc, char **argv)
 	snprintf(urltext, sizeof urltext, "unix://%s", sock);
 	if (http_url_parse(urltext, &url, err, sizeof err) != 0)
 		unreachable(sock, err);
+	if (conf.ready_gate)
+		wait_ready(sock);
 #ifndef SHIM_TEST
 	if (from_env && !peer_is_root(sock, err, sizeof err))
 		unreachable(sock, err);

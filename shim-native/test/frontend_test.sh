@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")/.."
 HERE=$PWD
 PY=$(type -P python3)
-A=$HERE/target/bin/agentsh
+A=${AGENTSH_UNDER_TEST:-$HERE/target/bin/agentsh}
 JDK=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 T=$(mktemp -d /tmp/fetest.XXXXXX)
 PIDS=()
@@ -164,7 +164,9 @@ fi
 CLI=$HERE/../cli/target
 if [ -f "$CLI/classes/io/agentsh/cli/Main.class" ] && ls "$CLI"/*.jar >/dev/null 2>&1; then
 	out=$(AGENTSH_JAVA_HOME=$JDK AGENTSH_LIB_DIR="$CLI:$CLI/lib" "$A" --help 2>&1); rc=$?
-	check "JNI: real io.agentsh.cli.Main --help" $([ $rc -eq 0 ] && [[ $out == *exec* ]]; echo $?) "rc=$rc out=$out"
+	check "JNI: real io.agentsh.cli.Main --help" $([ $rc -eq 0 ] && [[ $out == "Usage: agentsh"* ]]; echo $?) "rc=$rc out=$out"
+	out=$(AGENTSH_JAVA_HOME=$JDK AGENTSH_LIB_DIR="$CLI:$CLI/lib" "$A" policy --help 2>&1); rc=$?
+	check "JNI: real io.agentsh.cli.Main policy --help" $([ $rc -eq 0 ] && [[ $out == "Usage: agentsh policy"* ]]; echo $?) "rc=$rc out=$out"
 else
 	echo "SKIP frontend: real io.agentsh.cli.Main (cli/target has no Main.class and jar yet)"
 fi

@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")/.."
 HERE=$PWD
 PY=$(type -P python3)
-TESTSHIM=$HERE/target/test/agentsh-shell-shim-test
+TESTSHIM=${SHIM_UNDER_TEST:-$HERE/target/test/agentsh-shell-shim-test}
 PRODSHIM=$HERE/target/bin/agentsh-shell-shim
 T=$(mktemp -d /tmp/shimtest.XXXXXX)
 DPID=
@@ -121,6 +121,22 @@ rm -f "$SOCK"; "$PY" -c "import socket,sys; s=socket.socket(socket.AF_UNIX); s.b
 "$T/bin/bash" -c "touch $T/side" </dev/null 2>/dev/null; rc=$?
 check "stale socket: refused" $([ $rc -eq 126 ] && [ ! -e "$T/side" ]; echo $?) "rc=$rc"
 
+# ---- ready_gate=true: a daemon that is still starting is waited for (never fail open)
+conf "force=true" "ready_gate=true"
+rm -f "$SOCK"
+( sleep 1; exec "$PY" test/fake_daemon.py "$SOCK" "$T/state" ) &
+late=$!
+mode exec
+out=$("$T/bin/bash" -c 'echo waited' </dev/null 2>&1); rc=$?
+kill $late 2>/dev/null; wait $late 2>/dev/null
+check "ready_gate waits for a starting daemon" $([ "$out" = waited ] && [ $rc -eq 0 ]; echo $?) "rc=$rc out=$out"
+rm -f "$SOCK"
+start=$(date +%s%N)
+"$T/bin/bash" -c "touch $T/side" </dev/null 2>/dev/null; rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+check "ready_gate still refuses when no daemon comes" $([ $rc -eq 126 ] && [ ! -e "$T/side" ] && [ $ms -ge 4500 ]; echo $?) "rc=$rc after ${ms}ms"
+conf "force=true"
+
 # ---- non-TTY without force: the documented bypass runs the real shell directly
 conf "force=false"
 out=$("$T/bin/bash" -c "touch $T/side; echo direct" </dev/null); rc=$?
@@ -170,6 +186,9 @@ check "login shell argv0" $([ "$out" = bash ] && [ "$(req "(r['argv0'], r['shell
 # ---- a terminal: the command gets the caller's tty
 out=$(script -qec "$T/bin/bash -c 'test -t 0 && test -t 1 && echo TTY-OK'" /dev/null </dev/null | tr -d '\r')
 check "PTY is the command's own" $([ "$out" = TTY-OK ] && [ "$(req "(r['tty']['stdin'], r['tty']['stdout'])")" = "(True, True)" ]; echo $?) "out=$out"
+
+out=$(printf 'echo inner-$((1+2)); exit 7\n' | script -qec "$T/bin/bash --norc --noprofile" /dev/null | tr -d '\r'); rc=$?
+check "interactive shell on a terminal" $([[ $out == *inner-3* ]] && [ "$(req "(r['args'], r['tty']['stdin'])")" = "(['--norc', '--noprofile'], True)" ]; echo $?) "rc=$rc out=$out $(req "(r['args'], r['tty']['stdin'])")"
 
 # ---- session id resolution
 unset AGENTSH_SESSION_ID

@@ -1,9 +1,17 @@
 package io.agentsh.cli;
 
+import io.agentsh.cli.client.ApproveCommand;
+import io.agentsh.cli.client.EventsCommand;
+import io.agentsh.cli.client.ExecCommand;
+import io.agentsh.cli.client.KillCommand;
+import io.agentsh.cli.client.OutputCommand;
+import io.agentsh.cli.client.SessionCommand;
 import io.agentsh.cli.policy.DebugCommand;
+import io.agentsh.cli.server.ServerCommand;
 import io.agentsh.cli.policy.PolicyCommand;
 import io.agentsh.cli.policy.PolicyTestCommand;
 import io.agentsh.cli.shim.ShimCommand;
+import io.agentsh.cli.trash.TrashCommand;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -22,16 +30,25 @@ public final class Main implements Runnable {
 
     /** Every top-level verb, in help order. Other verbs (server, session, exec, events, approve, ...) go here too. */
     public static final List<Class<?>> VERBS = List.of(
+            ServerCommand.class,
+            SessionCommand.class,
+            ExecCommand.class,
+            KillCommand.class,
+            OutputCommand.class,
+            EventsCommand.class,
+            ApproveCommand.class,
             DebugCommand.class,
             PolicyTestCommand.class,
             PolicyCommand.class,
-            ShimCommand.class);
+            ShimCommand.class,
+            TrashCommand.class,
+            io.agentsh.cli.detect.DetectCommand.class);
 
-    @Option(names = "--server", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
+    @Option(names = "--server", paramLabel = "URL", defaultValue = "${env:AGENTSH_SERVER:-http://127.0.0.1:18080}",
             description = "agentsh server URL (env AGENTSH_SERVER; default ${DEFAULT-VALUE})")
     private String server;
 
-    @Option(names = "--api-key", defaultValue = "${env:AGENTSH_API_KEY}",
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:AGENTSH_API_KEY}",
             description = "API key for the server (env AGENTSH_API_KEY)")
     private String apiKey;
 

@@ -39,6 +39,7 @@ class PolicyTestCliTest {
         "connect | evil.com:443              |            | deny  | deny        | block-evil-domains",
         "connect | registry.npm.example:443  |            | allow | allow       | allow-npm",
         "net_connect | registry.npm.example  |            | allow | allow       | allow-npm",
+        "net     | 10.1.2.3:8080             |            | deny  | deny        | block-private-networks",
         "file_write | /tmp/x                 |            | allow | allow       | allow-tmp",
     })
     void acceptance(String op, String path, String args, String decision, String policyDecision, String rule) throws Exception {

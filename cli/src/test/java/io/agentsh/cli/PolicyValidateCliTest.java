@@ -65,7 +65,15 @@ class PolicyValidateCliTest {
         assertEquals("ok\n", run("policy", "validate", "--config", cfg.toString(), "mine").out());
         CliTestSupport.Result r = run("policy", "validate", "--config", cfg.toString(), "missing");
         assertEquals(2, r.code());
-        assertEquals("missing: policy \"missing\" not found in \"" + dir.resolve("policies") + "\"\n", r.err());
+        assertEquals("agentsh: policy \"missing\" not found in \"" + dir.resolve("policies") + "\"\n", r.err());
+        // policy-test without --policy uses the config's policies.default
+        Path cfg2 = write("config2.yaml", "policies:\n  dir: " + dir.resolve("policies") + "\n  default: mine\n");
+        CliTestSupport.Result pt = run("policy-test", "--config", cfg2.toString(), "--op", "exec", "--path", "sudo", "--json");
+        assertEquals(0, pt.code(), pt.err());
+        assertTrue(pt.out().contains("\"rule\": \"block-shell-escape\""), pt.out());
+        CliTestSupport.Result none = run("policy-test", "--config", cfg.toString(), "--op", "exec", "--path", "sudo");
+        assertEquals(2, none.code());
+        assertEquals("agentsh: policy \"default\" not found in \"" + dir.resolve("policies") + "\"\n", none.err());
         CliTestSupport.Result show = run("policy", "show", "--config", cfg.toString(), "mine");
         assertEquals(0, show.code());
         assertTrue(show.out().startsWith("version: 1\nname: default\n"), show.out());

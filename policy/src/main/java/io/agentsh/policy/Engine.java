@@ -75,6 +75,12 @@ public final class Engine {
 
     public ResourceLimits limits() { return compiled.policy().resourceLimits(); }
 
+    /** The compiled file rules in order (patterns expanded), for deriving kernel-side rules such as Landlock. */
+    public List<FileRuleView> fileRules() { return compiled.fileRules(); }
+
+    /** Whether {@code path} is a protected path (never readable through a catch-all; CONTRACT §2). */
+    public boolean isProtectedPath(String path, long callerPid) { return compiled.isProtectedPath(normalisePath(path), callerPid); }
+
     /** The lexical normalisation {@link #checkFile} applies ({@code .}, {@code ..}, duplicate and trailing slashes). */
     public static String normalisePath(String path) { return io.agentsh.policy.internal.match.PathNorm.normalise(path); }
 }

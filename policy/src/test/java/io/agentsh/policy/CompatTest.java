@@ -15,8 +15,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every file in ../shared/compat loads: config.yaml files as server configs (with the policies in
- * their folder), reference-api-keys.yaml is skipped by name (an API keys file, not ours to parse
- * here), everything else as a policy (validated and compiled). New files are covered automatically.
+ * their folder), reference-api-keys.yaml as the API keys file, everything else as a policy
+ * (validated and compiled). New files are covered automatically.
  */
 class CompatTest {
     static final EngineOptions OPTS = EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", "/root")
@@ -33,7 +33,10 @@ class CompatTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : files) {
             String name = Compat.dir().relativize(f).toString();
-            if (f.getFileName().toString().equals("reference-api-keys.yaml")) continue; // API keys file: not a policy or config
+            if (f.getFileName().toString().equals("reference-api-keys.yaml")) {
+                tests.add(DynamicTest.dynamicTest("api keys " + name, () -> assertFalse(ApiKeysLoader.load(f).isEmpty())));
+                continue;
+            }
             if (f.getFileName().toString().startsWith("config.") || f.getFileName().toString().equals("reference-server-config.yaml")) {
                 tests.add(DynamicTest.dynamicTest("config " + name, () -> loadConfig(f)));
             } else {

@@ -93,6 +93,13 @@ class MalformedPolicyTest {
                 p);
     }
 
+    @Test void notAMappingAndTabs() {
+        assertEquals(List.of("p.yaml:1:1: expected a mapping, got a list", "p.yaml:1:1: version is required (expected version: 1)",
+                "p.yaml:1:1: name is required"), problems("- a\n- b\n"));
+        List<String> tab = problems("version: 1\nname: x\nfile_rules:\n\t- name: a\n");
+        assertTrue(tab.get(0).startsWith("p.yaml:4:1: invalid YAML: found character '\\t(TAB)'"), tab.toString());
+    }
+
     @Test void missingVersionAndName() {
         List<String> p = problems("description: nothing\n");
         assertEquals(List.of("p.yaml:1:1: version is required (expected version: 1)", "p.yaml:1:1: name is required"), p);

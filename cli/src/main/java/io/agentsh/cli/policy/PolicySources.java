@@ -53,7 +53,8 @@ final class PolicySources {
         try {
             return PolicyLoader.resolve(cfg.policiesDir(), nameOrFile);
         } catch (PolicyException e) {
-            throw failure(e);
+            // not a file problem (no line/column): a plain message reads better
+            throw new CliFailure(e.problems().get(0).message());
         }
     }
 

@@ -104,7 +104,7 @@ public final class PolicyTestCommand implements Callable<Integer> {
             List<String> a = argList();
             v = engine.checkCommand(path, a);
             ctx = TemplateContext.forCommand(path, a);
-        } else if (o.equals("connect") || o.startsWith("net_")) {
+        } else if (o.equals("connect") || o.equals("net") || o.startsWith("net_")) {
             String[] hp = splitHostPort(path);
             int port = 443;
             try {

@@ -25,7 +25,10 @@ import java.util.Map;
 final class CommandRules {
     static final String DEFAULT_DENY_COMMANDS = "default-deny-commands";
     static final String DEFAULT_DENY_EXECVE = "default-deny-execve";
-    private static final int MAX_WRAPPER_LEVELS = 5;
+    private static final int MAX_WRAPPER_LEVELS = 8;
+    /** Fail closed: a wrapper chain longer than we unwrap could hide its payload. */
+    private static final Verdict WRAPPER_DEPTH = Verdict.simple(Decision.DENY, Decision.DENY, "wrapper-depth-exceeded",
+            "wrapper chain too deep to inspect");
     private static final int MAX_SHELL_LEVELS = 4;
     private static final RegionSet SHELLS = new RegionSet(List.of("sh", "bash", "dash", "ash", "mksh", "ksh", "zsh"));
 
@@ -112,16 +115,24 @@ final class CommandRules {
         int slash = cmd.lastIndexOf('/');
         int bFrom = slash + 1, bTo = cmd.length();
         boolean real = precheck && bTo - bFrom > 5 && cmd.regionMatches(true, bTo - 5, ".real", 0, 5);
+        // hashes of the basename (and of it without ".real") are computed once for all rules
+        int baseHash = RegionSet.hashOf(cmd, bFrom, bTo);
+        int realHash = real ? RegionSet.hashOf(cmd, bFrom, bTo - 5) : 0;
+        int fullHash = 0;
+        boolean fullHashed = false;
         String lowerCmd = null, base = null, lowerBase = null, joined = null;
         for (Rule r : rules) {
             if (depth < r.minDepth || (r.maxDepth >= 0 && depth > r.maxDepth)) continue;
             boolean m = r.anyCommand || r.trivialBaseGlob;
-            if (!m && slash >= 0 && !r.fullPaths.isEmpty()) m = r.fullPaths.contains(cmd);
+            if (!m && slash >= 0 && !r.fullPaths.isEmpty()) {
+                if (!fullHashed) { fullHash = RegionSet.hashOf(cmd, 0, cmd.length()); fullHashed = true; }
+                m = r.fullPaths.contains(cmd, 0, cmd.length(), fullHash);
+            }
             if (!m && slash >= 0 && r.pathGlobs.length > 0) {
                 if (lowerCmd == null) lowerCmd = cmd.toLowerCase(Locale.ROOT);
                 for (Glob g : r.pathGlobs) if (g.matches(lowerCmd) || g.matches(cmd)) { m = true; break; }
             }
-            if (!m) m = r.basenames.contains(cmd, bFrom, bTo) || (real && r.basenames.contains(cmd, bFrom, bTo - 5));
+            if (!m) m = r.basenames.contains(cmd, bFrom, bTo, baseHash) || (real && r.basenames.contains(cmd, bFrom, bTo - 5, realHash));
             if (!m && r.baseGlobs.length > 0) {
                 if (base == null) {
                     base = slash < 0 ? cmd : cmd.substring(bFrom);
@@ -175,21 +186,21 @@ final class CommandRules {
             if (pv.effectiveDecision() == Decision.DENY) return pv.withUnwrappedFrom(from);
             if (v.effectiveDecision() == Decision.DENY) return v;
             if (Verdicts.rank(pv) > Verdicts.rank(v)) v = pv.withUnwrappedFrom(from);
-            if (!wrappers.isWrapper(payload.get(0))) break;
+            if (!wrappers.isWrapper(payload.get(0))) return v;
             wrapper = payload.get(0);
             cur = payload;
         }
-        return v;
+        return wrappers.unwrap(cur) == null ? v : WRAPPER_DEPTH;
     }
 
     // ---- pre-check -------------------------------------------------------------------------
 
     Verdict checkCommand(String command, List<String> args) {
         if (command == null || command.isEmpty()) return defaultCommands;
-        return precheck(command, args == null ? List.of() : args, 0);
+        return precheck(command, args == null ? List.of() : args, 0, 0);
     }
 
-    private Verdict precheck(String cmd, List<String> args, int shellLevel) {
+    private Verdict precheck(String cmd, List<String> args, int shellLevel, int wrapperLevel) {
         Verdict v = match(cmd, args, 0, 0, true);
         if (v == null) v = defaultCommands;
         boolean wrapper = wrappers.isWrapper(cmd);
@@ -201,8 +212,9 @@ final class CommandRules {
             argv.addAll(args);
             List<String> payload = wrappers.unwrap(argv);
             if (payload != null) {
+                if (wrapperLevel >= MAX_WRAPPER_LEVELS) return WRAPPER_DEPTH;
                 // recursion handles wrapper chains and shells under wrappers
-                Verdict pv = precheck(payload.get(0), payload.subList(1, payload.size()), shellLevel);
+                Verdict pv = precheck(payload.get(0), payload.subList(1, payload.size()), shellLevel, wrapperLevel + 1);
                 String from = baseName(cmd);
                 if (pv.effectiveDecision() == Decision.DENY) return pv.unwrappedFrom() == null ? pv.withUnwrappedFrom(from) : pv;
                 if (v.effectiveDecision() == Decision.DENY) return v;
@@ -230,7 +242,7 @@ final class CommandRules {
                 return v;
             }
             for (List<String> inner : parsed.commands()) {
-                Verdict iv = precheck(inner.get(0), inner.subList(1, inner.size()), shellLevel + 1);
+                Verdict iv = precheck(inner.get(0), inner.subList(1, inner.size()), shellLevel + 1, wrapperLevel);
                 if (isDefault(iv)) continue; // only explicit inner matches count (reference §6.4)
                 if (Verdicts.rank(iv) > Verdicts.rank(v)) v = iv;
             }

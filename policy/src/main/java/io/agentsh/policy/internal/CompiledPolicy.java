@@ -67,6 +67,7 @@ public final class CompiledPolicy {
     public io.agentsh.policy.SignalVerdict checkSignal(int sig, io.agentsh.policy.SignalTarget t) { return signals.check(sig, t); }
     public java.util.Optional<io.agentsh.policy.DnsRedirect> dnsRedirect(String host) { return redirects.dns(host); }
     public java.util.Optional<io.agentsh.policy.ConnectRedirect> connectRedirect(String host, int port) { return redirects.connect(host, port); }
+    public List<io.agentsh.policy.FileRuleView> fileRules() { return files.views(); }
     /** Whether reads of {@code path} can never fall to a catch-all (protected path). */
     public boolean isProtectedPath(String path, long pid) { return files.isProtected(path, pid); }
     public EnvFilter envFilter() { return commands.globalEnv(); }

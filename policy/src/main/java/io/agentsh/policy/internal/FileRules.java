@@ -41,12 +41,13 @@ final class FileRules {
             "change to persistence path {{.Path}} denied (no rule names it)");
     private static final Verdict READ_ROOT = Verdict.simple(Decision.ALLOW, Decision.ALLOW, ALLOW_READ_ROOTS, "");
 
-    /** Pattern of one rule: its glob plus how general it is. */
-    record Pat(Glob glob, boolean catchAll, boolean broad) {}
+    /** Pattern of one rule: its glob, how general it is, and its literal first path segment (null = any). */
+    record Pat(Glob glob, boolean catchAll, boolean broad, String firstSegment) {}
 
     record Rule(String name, Pat[] specific, Pat[] catchAlls, Verdict verdict) {}
 
-    private final Rule[][] byOp;
+    private final SegmentIndex[] byOp;
+    private final List<io.agentsh.policy.FileRuleView> views;
     private final boolean strictReads;
     private final Glob[] protectedGlobs;
     private final String[] readRoots;
@@ -54,6 +55,7 @@ final class FileRules {
 
     FileRules(List<FileRule> rules, EngineOptions o, Vars vars, Problems problems) {
         FileOperation[] ops = FileOperation.values();
+        List<io.agentsh.policy.FileRuleView> viewList = new ArrayList<>();
         List<List<Rule>> lists = new ArrayList<>();
         for (int i = 0; i < ops.length; i++) lists.add(new ArrayList<>());
         for (FileRule r : rules) {
@@ -64,19 +66,28 @@ final class FileRules {
                 Glob g = glob(p, '/', "compile file rule \"" + r.name() + "\" glob \"" + p + "\"", r.pos(), problems);
                 if (g == null) continue;
                 boolean ca = isCatchAll(p);
-                Pat pat = new Pat(g, ca, isBroad(p));
+                Pat pat = new Pat(g, ca, isBroad(p), firstSegment(p));
                 (ca ? catchAll : specific).add(pat);
             }
             Verdict v = Verdicts.rule(r.decision(), r.name(), r.message(), null, r.timeout(), r.redirectTo(),
                     r.preserveTree(), null, o);
             Rule compiled = new Rule(r.name(), specific.toArray(new Pat[0]), catchAll.toArray(new Pat[0]), v);
             boolean all = r.operations().isEmpty() || r.operations().contains("*");
+            java.util.EnumSet<FileOperation> opSet = java.util.EnumSet.noneOf(FileOperation.class);
             for (FileOperation op : ops) {
-                if (all || r.operations().contains(op.wireName())) lists.get(op.ordinal()).add(compiled);
+                if (all || r.operations().contains(op.wireName())) {
+                    lists.get(op.ordinal()).add(compiled);
+                    opSet.add(op);
+                }
             }
+            List<String> expanded = new ArrayList<>();
+            for (Pat pt : specific) expanded.add(pt.glob().pattern());
+            for (Pat pt : catchAll) expanded.add(pt.glob().pattern());
+            viewList.add(new io.agentsh.policy.FileRuleView(r.name(), expanded, opSet, v.policyDecision(), v.effectiveDecision()));
         }
-        byOp = new Rule[ops.length][];
-        for (int i = 0; i < ops.length; i++) byOp[i] = lists.get(i).toArray(new Rule[0]);
+        views = List.copyOf(viewList);
+        byOp = new SegmentIndex[ops.length];
+        for (int i = 0; i < ops.length; i++) byOp[i] = new SegmentIndex(lists.get(i));
         strictReads = o.strictReads();
         List<Glob> prot = new ArrayList<>();
         for (String p : o.protectedPaths()) {
@@ -99,6 +110,62 @@ final class FileRules {
         } catch (GlobSyntaxException e) {
             problems.add(pos.error(what + ": " + e.getMessage()));
             return null;
+        }
+    }
+
+    /** The pattern's first path segment when it is plain text ("/usr/bin/*" -> "usr"), else null. */
+    static String firstSegment(String p) {
+        if (!p.startsWith("/")) return null;
+        int end = p.indexOf('/', 1);
+        String seg = end < 0 ? p.substring(1) : p.substring(1, end);
+        if (seg.isEmpty() || Glob.hasMeta(seg)) return null;
+        return seg;
+    }
+
+    /**
+     * Rules per first path segment: a path can only match patterns whose first segment is its own
+     * or not fixed, so each bucket keeps, in rule order, only the rules (and patterns) that can match.
+     * The segment is looked up in place, without allocating.
+     */
+    static final class SegmentIndex {
+        private final io.agentsh.policy.internal.match.RegionSet.Indexed segments;
+        private final Rule[][] buckets;
+        private final Rule[] other;
+
+        SegmentIndex(List<Rule> rules) {
+            java.util.LinkedHashSet<String> segs = new java.util.LinkedHashSet<>();
+            for (Rule r : rules) {
+                for (Pat p : r.specific) if (p.firstSegment != null) segs.add(p.firstSegment);
+                for (Pat p : r.catchAlls) if (p.firstSegment != null) segs.add(p.firstSegment);
+            }
+            List<String> list = new ArrayList<>(segs);
+            segments = new io.agentsh.policy.internal.match.RegionSet.Indexed(list);
+            buckets = new Rule[list.size()][];
+            for (int i = 0; i < list.size(); i++) buckets[i] = restrict(rules, list.get(i));
+            other = restrict(rules, null);
+        }
+
+        private static Rule[] restrict(List<Rule> rules, String seg) {
+            List<Rule> out = new ArrayList<>();
+            for (Rule r : rules) {
+                Pat[] sp = keep(r.specific, seg), ca = keep(r.catchAlls, seg);
+                if (sp.length == 0 && ca.length == 0) continue;
+                out.add(sp.length == r.specific.length && ca.length == r.catchAlls.length ? r : new Rule(r.name, sp, ca, r.verdict));
+            }
+            return out.toArray(new Rule[0]);
+        }
+
+        private static Pat[] keep(Pat[] pats, String seg) {
+            List<Pat> out = new ArrayList<>();
+            for (Pat p : pats) if (p.firstSegment == null || p.firstSegment.equals(seg)) out.add(p);
+            return out.toArray(new Pat[0]);
+        }
+
+        Rule[] rulesFor(String path) {
+            if (path.isEmpty() || path.charAt(0) != '/') return other;
+            int end = path.indexOf('/', 1);
+            int idx = segments.indexOf(path, 1, end < 0 ? path.length() : end);
+            return idx < 0 ? other : buckets[idx];
         }
     }
 
@@ -137,9 +204,11 @@ final class FileRules {
         return out.toArray(new Glob[0]);
     }
 
+    List<io.agentsh.policy.FileRuleView> views() { return views; }
+
     Verdict check(String rawPath, FileOperation op, long callerPid) {
         String path = PathNorm.normalise(rawPath);
-        Rule[] rules = byOp[op.ordinal()];
+        Rule[] rules = byOp[op.ordinal()].rulesFor(path);
         if (op.isReadLike()) return strictReads ? checkStrictRead(rules, path, callerPid) : checkRead(rules, path, callerPid);
         for (Rule r : rules) {
             for (Pat p : r.specific) {

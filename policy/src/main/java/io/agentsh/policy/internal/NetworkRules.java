@@ -67,13 +67,18 @@ final class NetworkRules {
 
     Verdict check(String host, int port, List<InetAddress> dialled) {
         String h = host == null ? null : host.trim();
-        byte[] literal = null;
+        long v4 = -1;     // the host as an IPv4 literal (any spelling), or -1
+        byte[] v6 = null; // the host as an IPv6 literal (IPv4-mapped folds into v4)
         if (h != null && !h.isEmpty()) {
             char c0 = h.charAt(0);
-            if ((c0 >= '0' && c0 <= '9') || c0 == '[' || h.indexOf(':') >= 0) literal = IpAddr.parse(h);
+            if (c0 >= '0' && c0 <= '9') v4 = IpAddr.parse4(h);
+            if (v4 < 0 && (c0 == '[' || h.indexOf(':') >= 0)) {
+                byte[] b = IpAddr.parse(h);
+                if (b != null && b.length == 4) v4 = CidrSet.toLong(b);
+                else v6 = b;
+            }
             h = h.toLowerCase(Locale.ROOT);
-            if (h.endsWith(".") && h.length() > 1) h = h.substring(0, h.length() - 1);
-            if (literal != null) h = IpAddr.format(literal);
+            if (h.length() > 1 && h.charAt(h.length() - 1) == '.') h = h.substring(0, h.length() - 1);
         }
         if (h != null && h.isEmpty()) h = null;
         for (Rule r : rules) {
@@ -83,10 +88,11 @@ final class NetworkRules {
                 if (!r.anyHost && !r.literalDomains.contains(h) && !anyGlob(r.domainGlobs, h)) continue;
             }
             if (!r.cidrs.isEmpty()) {
-                boolean in = literal != null && r.cidrs.contains(literal);
+                boolean in = (v4 >= 0 && r.cidrs.containsV4((int) v4)) || (v6 != null && r.cidrs.contains(v6));
                 if (!in && dialled != null) {
-                    for (InetAddress a : dialled) {
-                        if (a != null && r.cidrs.contains(IpAddr.normalise(a))) { in = true; break; }
+                    for (int i = 0, n = dialled.size(); i < n && !in; i++) {
+                        InetAddress a = dialled.get(i);
+                        if (a != null) in = r.cidrs.contains(IpAddr.normalise(a));
                     }
                 }
                 if (!in) continue;

@@ -42,6 +42,7 @@ public final class ConfigParser {
         Node hp = find(root, "sandbox", "seccomp", "hardening_profiles");
         if (hp != null) problems.error(hp, "sandbox.seccomp.hardening_profiles has been replaced by sandbox.seccomp.mitigation_sets");
         applyDefaults(values, source, set);
+        applyEnvOverrides(values, env, problems);
         validate(values, set, root, problems);
         problems.throwIfErrors();
         List<String> nop = new ArrayList<>();
@@ -149,6 +150,30 @@ public final class ConfigParser {
             anyPattern |= Boolean.TRUE.equals(values.get("dlp.patterns." + p));
         }
         if (!anyPattern) for (String p : List.of("email", "phone", "credit_card", "ssn", "api_keys")) values.put("dlp.patterns." + p, Boolean.TRUE);
+    }
+
+    /** The reference's environment overrides, applied after defaults (reference §16.1). */
+    private static void applyEnvOverrides(Map<String, Object> values, Function<String, String> env, Problems problems) {
+        String[][] plain = {{"AGENTSH_HTTP_ADDR", "server.http.addr"}, {"AGENTSH_LOG_LEVEL", "logging.level"},
+            {"AGENTSH_PROXY_MODE", "proxy.mode"}, {"AGENTSH_DLP_MODE", "dlp.mode"}, {"AGENTSH_PLATFORM_MODE", "platform.mode"}};
+        for (String[] o : plain) {
+            String v = env.apply(o[0]);
+            if (v != null && !v.isEmpty()) values.put(o[1], v);
+        }
+        String port = env.apply("AGENTSH_PROXY_PORT");
+        if (port != null && !port.isEmpty()) {
+            try {
+                values.put("proxy.port", Long.parseLong(port.trim()));
+            } catch (NumberFormatException e) {
+                problems.error((Node) null, "AGENTSH_PROXY_PORT: expected a port number, got \"" + port + "\"");
+            }
+        }
+        String data = env.apply("AGENTSH_DATA_DIR");
+        if (data != null && !data.isEmpty()) {
+            values.put("data_dir", data);
+            values.put("sessions.base_dir", Path.of(data, "sessions").toString());
+            values.put("audit.storage.sqlite_path", Path.of(data, "events.db").toString());
+        }
     }
 
     private static void validate(Map<String, Object> v, Set<String> set, Node root, Problems problems) {

@@ -196,8 +196,9 @@ public final class ConfigSchema {
             proxy.port|int|0|
             proxy.providers.anthropic|str|https://api.anthropic.com|
             proxy.providers.openai|str|https://api.openai.com|
-            proxy.rate_limits|any||nop
-            dlp.mode|enum:redact,disabled|redact|
+            proxy.rate_limits|any||
+            dlp.mode|enum:redact,tokenize,block,disabled|redact|
+            dlp.scan_command_output|bool||
             dlp.patterns.email|bool|false|
             dlp.patterns.phone|bool|false|
             dlp.patterns.credit_card|bool|false|

@@ -96,6 +96,7 @@ public final class CidrSet {
     static int toInt(byte[] b) {
         return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
     }
+    public static long toLong(byte[] b) { return toInt(b) & 0xFFFFFFFFL; }
     static long hi(byte[] b) { long v = 0; for (int i = 0; i < 8; i++) v = v << 8 | (b[i] & 0xff); return v; }
     static long lo(byte[] b) { long v = 0; for (int i = 8; i < 16; i++) v = v << 8 | (b[i] & 0xff); return v; }
 

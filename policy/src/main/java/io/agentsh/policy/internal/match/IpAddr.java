@@ -19,45 +19,40 @@ public final class IpAddr {
         String h = host;
         if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
         if (h.indexOf(':') >= 0) return parse6(h);
+        if (h.length() > 1 && h.endsWith(".") && h.charAt(h.length() - 2) == '.') return null;
         long v = parse4(h);
         if (v < 0) return null;
         return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
-    /** IPv4 as an unsigned 32-bit value in a long, or -1 when not an IPv4 literal. */
+    /** IPv4 as an unsigned 32-bit value in a long, or -1 when not an IPv4 literal. Allocates nothing. */
     public static long parse4(String h) {
-        if (h.isEmpty() || h.endsWith(".") && !h.equals(".")) {
-            // a trailing dot is a fully-qualified name marker; "1.2.3.4." is still the address
-            if (h.isEmpty()) return -1;
-            h = h.substring(0, h.length() - 1);
-            if (h.isEmpty() || h.endsWith(".")) return -1;
-        }
-        long[] parts = new long[4];
+        int len = h.length();
+        if (len > 1 && h.charAt(len - 1) == '.') len--; // "1.2.3.4." (fully qualified) is still the address
+        if (len == 0 || h.charAt(0) < '0' || h.charAt(0) > '9') return -1;
+        long p0 = 0, p1 = 0, p2 = 0, p3 = 0;
         int count = 0, start = 0;
-        for (int i = 0; i <= h.length(); i++) {
-            if (i == h.length() || h.charAt(i) == '.') {
+        for (int i = 0; i <= len; i++) {
+            if (i == len || h.charAt(i) == '.') {
                 if (count == 4) return -1;
                 long p = part(h, start, i);
                 if (p < 0) return -1;
-                parts[count++] = p;
+                switch (count++) {
+                    case 0 -> p0 = p;
+                    case 1 -> p1 = p;
+                    case 2 -> p2 = p;
+                    default -> p3 = p;
+                }
                 start = i + 1;
             }
         }
-        long v;
-        switch (count) {
-            case 1 -> { if (parts[0] > 0xFFFFFFFFL) return -1; v = parts[0]; }
-            case 2 -> { if (parts[0] > 0xFF || parts[1] > 0xFFFFFFL) return -1; v = parts[0] << 24 | parts[1]; }
-            case 3 -> {
-                if (parts[0] > 0xFF || parts[1] > 0xFF || parts[2] > 0xFFFF) return -1;
-                v = parts[0] << 24 | parts[1] << 16 | parts[2];
-            }
-            case 4 -> {
-                for (int k = 0; k < 4; k++) if (parts[k] > 0xFF) return -1;
-                v = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3];
-            }
-            default -> { return -1; }
-        }
-        return v;
+        return switch (count) {
+            case 1 -> p0 > 0xFFFFFFFFL ? -1 : p0;
+            case 2 -> p0 > 0xFF || p1 > 0xFFFFFFL ? -1 : p0 << 24 | p1;
+            case 3 -> p0 > 0xFF || p1 > 0xFF || p2 > 0xFFFF ? -1 : p0 << 24 | p1 << 16 | p2;
+            case 4 -> p0 > 0xFF || p1 > 0xFF || p2 > 0xFF || p3 > 0xFF ? -1 : p0 << 24 | p1 << 16 | p2 << 8 | p3;
+            default -> -1;
+        };
     }
 
     private static long part(String h, int from, int to) {

@@ -41,6 +41,9 @@ public final class RegionSet {
 
     private static char low(char c) { return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c; }
 
+    /** The case-insensitive hash {@link #contains(String, int, int, int)} takes: compute once, probe many sets. */
+    public static int hashOf(String s, int from, int to) { return hash(s, from, to); }
+
     private static int hash(String s, int from, int to) {
         int h = 0;
         for (int i = from; i < to; i++) h = 31 * h + low(s.charAt(i));
@@ -51,8 +54,14 @@ public final class RegionSet {
 
     public boolean contains(String s, int from, int to) {
         if (size == 0) return false;
+        return contains(s, from, to, hash(s, from, to));
+    }
+
+    /** As {@link #contains(String, int, int)} with the region's {@link #hashOf} already known. */
+    public boolean contains(String s, int from, int to, int hash) {
+        if (size == 0) return false;
         int len = to - from;
-        int h = hash(s, from, to) & mask;
+        int h = hash & mask;
         String e;
         while ((e = table[h]) != null) {
             if (e.length() == len && regionEqualsLower(e, s, from)) return true;
@@ -64,5 +73,44 @@ public final class RegionSet {
     private static boolean regionEqualsLower(String lower, String s, int from) {
         for (int i = 0; i < lower.length(); i++) if (lower.charAt(i) != low(s.charAt(from + i))) return false;
         return true;
+    }
+
+    /** Case-sensitive region lookup giving each string's index (first path segments). */
+    public static final class Indexed {
+        private final String[] table;
+        private final int[] index;
+        private final int mask;
+
+        public Indexed(java.util.List<String> values) {
+            int cap = 4;
+            while (cap < values.size() * 2 + 2) cap <<= 1;
+            table = new String[cap];
+            index = new int[cap];
+            mask = cap - 1;
+            for (int i = 0; i < values.size(); i++) {
+                String v = values.get(i);
+                int h = hashExact(v, 0, v.length()) & mask;
+                while (table[h] != null && !table[h].equals(v)) h = (h + 1) & mask;
+                if (table[h] == null) { table[h] = v; index[h] = i; }
+            }
+        }
+
+        private static int hashExact(String s, int from, int to) {
+            int h = 0;
+            for (int i = from; i < to; i++) h = 31 * h + s.charAt(i);
+            return h ^ (h >>> 16);
+        }
+
+        /** Index of {@code s[from, to)}, or -1. */
+        public int indexOf(String s, int from, int to) {
+            int len = to - from;
+            int h = hashExact(s, from, to) & mask;
+            String e;
+            while ((e = table[h]) != null) {
+                if (e.length() == len && s.regionMatches(from, e, 0, len)) return index[h];
+                h = (h + 1) & mask;
+            }
+            return -1;
+        }
     }
 }

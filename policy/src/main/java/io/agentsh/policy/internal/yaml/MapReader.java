@@ -33,9 +33,27 @@ public final class MapReader {
         this.where = where;
         this.node = node;
         if (node != null) {
+            List<Node> merges = new ArrayList<>();
             for (NodeTuple t : node.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode k) entries.putIfAbsent(k.getValue(), t);
-                else problems.error(t.getKeyNode(), where + ": keys must be strings");
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    // YAML merge key ("<<: *defaults"), as yaml.v3 supports: explicit keys win
+                    if (k.getValue().equals("<<") && k.isPlain()) merges.add(t.getValueNode());
+                    else entries.putIfAbsent(k.getValue(), t);
+                } else {
+                    problems.error(t.getKeyNode(), where + ": keys must be strings");
+                }
+            }
+            for (Node m : merges) {
+                List<Node> sources = m instanceof SequenceNode seq ? seq.getValue() : List.of(m);
+                for (Node src : sources) {
+                    if (src instanceof MappingNode mm) {
+                        for (NodeTuple t : mm.getValue()) {
+                            if (t.getKeyNode() instanceof ScalarNode k) entries.putIfAbsent(k.getValue(), t);
+                        }
+                    } else {
+                        problems.error(src, label(where) + "a merge key (<<) needs a mapping or a list of mappings");
+                    }
+                }
             }
         }
     }
@@ -116,8 +134,8 @@ public final class MapReader {
     public Double number(String key) {
         Node n = node(key);
         if (Yaml.isNull(n)) return null;
-        if (n instanceof ScalarNode s && !Tag.STR.equals(s.getTag()) || n instanceof ScalarNode s2 && s2.isPlain()) {
-            try { return Double.parseDouble(((ScalarNode) n).getValue()); } catch (NumberFormatException ignored) { }
+        if (n instanceof ScalarNode s && (s.isPlain() || !Tag.STR.equals(s.getTag()))) {
+            try { return Double.parseDouble(s.getValue()); } catch (NumberFormatException ignored) { }
         }
         problems.error(n, path(key) + ": expected a number, got " + describe(n));
         return null;

@@ -1,0 +1,19 @@
+# Shared by the bench scripts: how to start the daemon from this tree with packaging/jvm.options.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/jdk.sh"
+
+jvm_flags() { grep -v '^\s*#' "$ROOT/packaging/jvm.options" | grep -v '^\s*$' | tr '\n' ' '; }
+
+# The agentsh entry point in this tree: io.agentsh.cli.Main once the root command is merged, else
+# the development root of the daemon verbs (cli test classes).
+agentsh_java_cmd() {
+  local cp="$ROOT/cli/target/classes:$ROOT/core/target/classes:$ROOT/policy/target/classes:$ROOT/proxy/target/classes:$ROOT/cli/target/lib/*"
+  local main=io.agentsh.cli.Main
+  if [ ! -f "$ROOT/cli/target/classes/io/agentsh/cli/Main.class" ]; then
+    cp="$ROOT/cli/target/test-classes:$cp"; main=io.agentsh.cli.client.DevMain
+  fi
+  echo "$JAVA_HOME/bin/java $(jvm_flags) -cp $cp $main"
+}
+
+# pct FILE P: the P-th percentile (nearest rank) of the numbers in FILE (one per line).
+pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int((p/100)*NR+0.999); if(i<1)i=1; if(i>NR)i=NR; print a[i]}'; }

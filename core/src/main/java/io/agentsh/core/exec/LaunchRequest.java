@@ -1,0 +1,17 @@
+package io.agentsh.core.exec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command the daemon has decided to run: the resolved executable, its args, argv[0] override
+ * (null = the command as given), the final child environment and working directory.
+ */
+public record LaunchRequest(String sessionId, String commandId, String executable, String command,
+                            List<String> args, String argv0, Map<String, String> env, Path workingDir) {
+    public LaunchRequest {
+        args = List.copyOf(args);
+        env = Map.copyOf(env);
+    }
+}

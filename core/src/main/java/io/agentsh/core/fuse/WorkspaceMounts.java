@@ -1,0 +1,238 @@
+package io.agentsh.core.fuse;
+
+import io.agentsh.core.trash.SoftDeleter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Mounts and unmounts the per-session workspace views. Mount points are
+ * {@code <baseDir>/<sessionId>/workspace-mnt} (the reference's layout; baseDir is
+ * {@code sandbox.fuse.mount_base_dir}, else {@code sessions.base_dir}); session namespaces are
+ * {@code <baseDir>/.ns/<sessionId>}. {@link #sweepStale()} at start-up removes whatever a crashed
+ * daemon left mounted there.
+ */
+public final class WorkspaceMounts implements AutoCloseable {
+    /** fsname and subtype (the mount shows as {@code fuse.agentsh}; {@code stat -f -c %T} says fuse). */
+    public static final String FS_NAME = "agentsh-workspace";
+    public static final String SUBTYPE = "agentsh";
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final long MOUNT_TIMEOUT_MS = 10_000;
+
+    private final Path baseDir;
+    private final Path nsDir;
+    private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
+
+    public WorkspaceMounts(Path baseDir) {
+        this.baseDir = baseDir.toAbsolutePath().normalize();
+        this.nsDir = this.baseDir.resolve(".ns");
+    }
+
+    /** Whether FUSE can be used here: /dev/fuse exists and opens. */
+    public static boolean fuseAvailable() {
+        int fd = LibC.INSTANCE.open("/dev/fuse", LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+        if (fd < 0) return false;
+        LibC.INSTANCE.close(fd);
+        return true;
+    }
+
+    /** What the view does; {@code softDeleter} may be null only if nothing is ever soft-deleted (else EIO). */
+    public record ViewSpec(FilePolicy policy, AuditMode auditMode, SoftDeleter softDeleter, FuseEventSink events) {}
+
+    /**
+     * Mounts the view of {@code workspace} for {@code sessionId}; with {@code withNamespace}, also
+     * makes the session's mount namespace with the view bound over the workspace path.
+     */
+    public WorkspaceMount mount(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace) throws IOException {
+        if (!SAFE_ID.matcher(sessionId).matches()) throw new IOException("session id not usable in a path: " + sessionId);
+        Path ws = workspace.toRealPath();
+        if (!Files.isDirectory(ws)) throw new IOException("workspace is not a directory: " + ws);
+        if (mounts.containsKey(sessionId)) throw new IOException("session " + sessionId + " already has a mounted view");
+        Path mp = baseDir.resolve(sessionId).resolve("workspace-mnt");
+        Files.createDirectories(mp);
+        if (MountTable.isMountPoint(mp)) unmountPath(mp);   // left over from a crash
+
+        int rootFd = LibC.INSTANCE.open(ws.toString(), LibC.O_PATH | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (rootFd < 0) throw new IOException("cannot open workspace " + ws + ": errno " + LibC.errno());
+        Set<String> hidden = new HashSet<>();
+        if (spec.softDeleter() != null) {
+            Path trash = spec.softDeleter().store().root();
+            if (trash.startsWith(ws) && !trash.equals(ws)) hidden.add(ws.relativize(trash).toString());
+        }
+        WorkspaceFs fs = new WorkspaceFs(sessionId, ws, rootFd, spec.policy(), spec.auditMode(), spec.softDeleter(),
+                spec.events(), hidden);
+        Mounted m = new Mounted(sessionId, ws, mp, rootFd, fs);
+        try {
+            m.start();
+            if (withNamespace) m.nsFile = makeNamespace(sessionId, mp, ws);
+        } catch (IOException | RuntimeException e) {
+            m.closeQuietly();
+            throw e;
+        }
+        mounts.put(sessionId, m);
+        return m;
+    }
+
+    /** A view mounted on first use ({@code sandbox.fuse.deferred}): the exec path calls {@link DeferredMount#get()}. */
+    public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace) {
+        return new DeferredMount(() -> mount(sessionId, workspace, spec, withNamespace));
+    }
+
+    public Optional<WorkspaceMount> get(String sessionId) { return Optional.ofNullable(mounts.get(sessionId)); }
+
+    /**
+     * Unmounts every FUSE mount and session namespace under the base dir (a previous daemon's
+     * leftovers: their FUSE server is gone, so any access would fail with ENOTCONN).
+     * Call at start-up, before mounting anything. Returns what it unmounted.
+     */
+    public List<Path> sweepStale() throws IOException {
+        List<Path> victims = new ArrayList<>();
+        for (MountTable.Mount m : MountTable.read()) {
+            if (!m.mountPoint().startsWith(baseDir) || m.mountPoint().equals(nsDir)) continue;
+            boolean ours = m.fsType().startsWith("fuse") || m.fsType().equals("nsfs");
+            boolean live = mounts.values().stream().anyMatch(x -> x.mountPoint.equals(m.mountPoint())
+                    || x.nsFile != null && x.nsFile.equals(m.mountPoint()));
+            if (ours && !live) victims.add(m.mountPoint());
+        }
+        victims.sort(Comparator.comparingInt((Path p) -> p.getNameCount()).reversed());
+        for (Path p : victims) unmountPath(p);
+        return victims;
+    }
+
+    @Override public void close() throws IOException {
+        IOException first = null;
+        for (Mounted m : List.copyOf(mounts.values())) {
+            try {
+                m.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+            }
+        }
+        if (MountTable.isMountPoint(nsDir)) unmountPath(nsDir);
+        if (first != null) throw first;
+    }
+
+    // ---- namespaces ----------------------------------------------------------------------
+
+    private Path makeNamespace(String sessionId, Path mp, Path ws) throws IOException {
+        Files.createDirectories(nsDir);
+        synchronized (this) {
+            // An nsfs bind may not live on a shared mount: make the directory a private mount of its own.
+            if (!MountTable.isMountPoint(nsDir)) {
+                Commands.run(List.of("mount", "--bind", nsDir.toString(), nsDir.toString()));
+            }
+            Commands.run(List.of("mount", "--make-private", nsDir.toString()));
+        }
+        Path nsFile = nsDir.resolve(sessionId);
+        if (MountTable.isMountPoint(nsFile)) unmountPath(nsFile);
+        Files.deleteIfExists(nsFile);
+        Files.createFile(nsFile);
+        Commands.run(List.of("unshare", "--mount=" + nsFile, "--propagation", "private", "--",
+                "mount", "--bind", mp.toString(), ws.toString()));
+        return nsFile;
+    }
+
+    static void unmountPath(Path p) throws IOException {
+        if (LibC.INSTANCE.umount2(p.toString(), LibC.MNT_DETACH) != 0) {
+            int e = LibC.errno();
+            if (e != LibC.EINVAL && e != LibC.ENOENT) throw new IOException("umount " + p + ": errno " + e);
+        }
+    }
+
+    // ---- one mounted view ----------------------------------------------------------------
+
+    private final class Mounted implements WorkspaceMount {
+        final String sessionId;
+        final Path workspace;
+        final Path mountPoint;
+        final int rootFd;
+        final WorkspaceFs fs;
+        volatile Path nsFile;
+        private Thread loop;
+        private volatile Throwable loopFailure;
+        private boolean closed;
+
+        Mounted(String sessionId, Path workspace, Path mountPoint, int rootFd, WorkspaceFs fs) {
+            this.sessionId = sessionId;
+            this.workspace = workspace;
+            this.mountPoint = mountPoint;
+            this.rootFd = rootFd;
+            this.fs = fs;
+        }
+
+        void start() throws IOException {
+            String[] opts = FuseTuning.mountOptions();
+            // jnr-fuse's non-blocking mount sleeps 2 s to decide it worked; run the loop ourselves and watch mountinfo.
+            loop = Thread.ofPlatform().name("fuse-" + sessionId).daemon().start(() -> {
+                try {
+                    fs.mount(mountPoint, true, false, opts);
+                } catch (Throwable t) {
+                    loopFailure = t;
+                }
+            });
+            long deadline = System.currentTimeMillis() + MOUNT_TIMEOUT_MS;
+            while (!MountTable.isFuseMount(mountPoint)) {
+                if (loopFailure != null || !loop.isAlive()) {
+                    throw new IOException("FUSE mount of " + mountPoint + " failed"
+                            + (loopFailure != null ? ": " + loopFailure.getMessage() : ""));
+                }
+                if (System.currentTimeMillis() > deadline) throw new IOException("FUSE mount of " + mountPoint + " timed out");
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while mounting", e);
+                }
+            }
+        }
+
+        @Override public String sessionId() { return sessionId; }
+        @Override public Path workspace() { return workspace; }
+        @Override public Path mountPoint() { return mountPoint; }
+        @Override public Optional<Path> namespaceFile() { return Optional.ofNullable(nsFile); }
+
+        @Override public synchronized void close() throws IOException {
+            if (closed) return;
+            closed = true;
+            mounts.remove(sessionId, this);
+            try {
+                if (nsFile != null) {
+                    unmountPath(nsFile);
+                    Files.deleteIfExists(nsFile);
+                }
+                if (MountTable.isMountPoint(mountPoint)) {
+                    fs.umount();                                // fusermount -u -z, ends the loop
+                    if (MountTable.isMountPoint(mountPoint)) unmountPath(mountPoint);
+                }
+                if (loop != null) loop.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                LibC.INSTANCE.close(rootFd);
+                try {
+                    Files.deleteIfExists(mountPoint);
+                    Files.deleteIfExists(mountPoint.getParent());
+                } catch (IOException e) {
+                    // the session dir may hold other state; leaving an empty dir is harmless
+                }
+            }
+        }
+
+        void closeQuietly() {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                // already failing: the caller reports the first error
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.agentsh.core.kernel.supervisor;
+
+import io.agentsh.core.kernel.bpf.BpfProgram;
+import io.agentsh.core.kernel.landlock.LandlockRuleset;
+
+/**
+ * Everything the wrapper applies before it execs the command. Built once per session policy
+ * and reused for every command of the session (the ruleset fd stays open in the daemon; the
+ * wrapper gets a duplicate over SCM_RIGHTS).
+ *
+ * @param program          the seccomp filter (see SeccompFilterBuilder)
+ * @param landlock         the Landlock ruleset, or null when Landlock is off or unavailable
+ * @param setsid           start the command in a session (and process group) of its own
+ * @param keepCapabilities capability bounding set to keep (bit n = capability n), or -1: no drop
+ */
+public record ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid, long keepCapabilities) {
+    public ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid) {
+        this(program, landlock, setsid, -1L);
+    }
+
+    int flags() {
+        return (setsid ? WrapperProtocol.PLAN_SETSID : 0) | (landlock != null ? WrapperProtocol.PLAN_LANDLOCK : 0)
+                | WrapperProtocol.PLAN_WAIT_KILLABLE | (keepCapabilities != -1L ? WrapperProtocol.PLAN_CAPS : 0);
+    }
+}

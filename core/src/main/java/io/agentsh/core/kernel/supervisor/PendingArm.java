@@ -1,0 +1,170 @@
+package io.agentsh.core.kernel.supervisor;
+
+import io.agentsh.core.kernel.sys.LinuxSyscalls;
+import io.agentsh.core.kernel.sys.SeqpacketSocket;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One command waiting to be armed. For launchers that start the process themselves (the
+ * daemon's CommandLauncher/LaunchPlan seam):
+ * <pre>
+ * PendingArm arm = PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options);
+ * List&lt;String&gt; argv = arm.argv(executable, argv0, args);   // start exactly this
+ * ... process started ...  arm.started(pid);                 // or arm.startFailed()
+ * Supervisor s = arm.armed().get();                           // completes once the filter is served
+ * </pre>
+ * A socket of its own (0600, in a 0700 directory) and a fresh random token per command; the
+ * connection must come from the started pid (SO_PEERCRED) and carry the token, otherwise the
+ * wrapper is refused and exits 126 without running the command.
+ */
+public final class PendingArm implements AutoCloseable {
+    static final int ARM_TIMEOUT_MS = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path wrapper;
+    private final Path socketPath;
+    private final String token;
+    private final SeqpacketSocket server;
+    private final CompletableFuture<Long> pid = new CompletableFuture<>();
+    private final CompletableFuture<Supervisor> armed = new CompletableFuture<>();
+
+    private PendingArm(Path wrapper, Path socketPath, String token, SeqpacketSocket server) {
+        this.wrapper = wrapper;
+        this.socketPath = socketPath;
+        this.token = token;
+        this.server = server;
+    }
+
+    /**
+     * Runs after the filter is installed and before the command is exec'd, with the wrapper's pid
+     * (= the command's): the place to move it into its cgroup with nothing yet running outside.
+     * Throwing refuses the command (the wrapper exits 126).
+     */
+    @FunctionalInterface
+    public interface BeforeExec {
+        void accept(long pid) throws Exception;
+    }
+
+    public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                  EnforcementEvents events, SupervisorOptions options) throws IOException {
+        return open(wrapper, runtimeDir, sessionId, policy, plan, events, options, pid -> { });
+    }
+
+    public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                  EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws IOException {
+        Files.createDirectories(runtimeDir);
+        Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+        byte[] t = new byte[32];
+        RANDOM.nextBytes(t);
+        String token = HexFormat.of().formatHex(t);
+        Path sock = runtimeDir.resolve("arm-" + token.substring(0, 16) + ".sock");
+        SeqpacketSocket server = SeqpacketSocket.listen(sock.toString(), 1);
+        Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+        PendingArm a = new PendingArm(wrapper, sock, token, server);
+        Thread.ofPlatform().daemon().name("agentsh-arm-" + token.substring(0, 8))
+                .start(() -> a.serve(sessionId, policy, plan, events, options, beforeExec));
+        return a;
+    }
+
+    /** The command line to start: the wrapper, then the command (argv0 may rename argv[0]). */
+    public List<String> argv(String executable, String argv0, List<String> args) {
+        List<String> out = new ArrayList<>(List.of(wrapper.toString(), "--sock", socketPath.toString(), "--token", token));
+        if (argv0 != null && !argv0.isEmpty()) out.addAll(List.of("--argv0", argv0));
+        out.add("--");
+        out.add(executable);
+        out.addAll(args);
+        return out;
+    }
+
+    /** The launcher started the wrapper with this pid. */
+    public void started(long pid) {
+        this.pid.complete(pid);
+    }
+
+    /** The launcher could not start it: stop waiting. */
+    public void startFailed() {
+        pid.completeExceptionally(new IOException("the command was not started"));
+    }
+
+    /** Completes with the running supervisor once the wrapper is armed; exceptionally when refused. */
+    public CompletableFuture<Supervisor> armed() {
+        return armed;
+    }
+
+    private void serve(String sessionId, KernelPolicy policy, ArmingPlan plan, EnforcementEvents events, SupervisorOptions options,
+                       BeforeExec beforeExec) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARM_TIMEOUT_MS);
+        try (SeqpacketSocket srv = server) {
+            SeqpacketSocket conn = null;
+            while (conn == null) {
+                if (pid.isCompletedExceptionally()) throw new IOException("the command was not started");
+                if (System.nanoTime() > deadline) throw new IOException("exec wrapper did not connect within " + ARM_TIMEOUT_MS + " ms");
+                conn = srv.accept(100);
+            }
+            try (SeqpacketSocket c = conn) {
+                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec));
+            }
+        } catch (IOException | RuntimeException e) {
+            armed.completeExceptionally(e);
+        } catch (Exception e) {
+            armed.completeExceptionally(new IOException("arming failed: " + e, e));
+        } finally {
+            try {
+                Files.deleteIfExists(socketPath);
+            } catch (IOException ignored) {
+                // the directory is private; a leftover socket name is harmless
+            }
+        }
+    }
+
+    private Supervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                 EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws Exception {
+        int peer = c.peerPid();
+        WrapperProtocol.Hello hello = WrapperProtocol.parseHello(c.receive(ARM_TIMEOUT_MS).data());
+        long expected;
+        try {
+            expected = pid.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            c.send(WrapperProtocol.reject("arming refused: launcher never reported the pid"), -1);
+            throw new IOException("launcher did not report the started pid");
+        }
+        boolean tokenOk = MessageDigest.isEqual(hello.token().getBytes(), token.getBytes());
+        if (!tokenOk || hello.version() != WrapperProtocol.VERSION || peer != expected || hello.pid() != peer) {
+            c.send(WrapperProtocol.reject("arming refused: unexpected caller"), -1);
+            throw new IOException("exec wrapper handshake refused (token/version/pid mismatch)");
+        }
+        c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()),
+                plan.landlock() != null ? plan.landlock().fd() : -1);
+        var m = c.receive(ARM_TIMEOUT_MS);
+        if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
+            if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
+            c.send(WrapperProtocol.reject("no seccomp listener received"), -1);
+            throw new IOException("exec wrapper sent no seccomp listener");
+        }
+        Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), peer);
+        try {
+            beforeExec.accept(peer);
+        } catch (Exception e) {
+            s.stop();
+            c.send(WrapperProtocol.reject("refused before exec: " + e.getMessage()), -1);
+            throw new IOException("refused before exec: " + e.getMessage(), e);
+        }
+        c.send(WrapperProtocol.armed(), -1);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        startFailed();
+    }
+}

@@ -1,0 +1,65 @@
+package io.agentsh.core.kernel.supervisor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The session's process tree, seen from /proc: the root is the wrapper's pid (which becomes
+ * the command). A process belongs to the tree when its parent chain reaches the root, or when
+ * it is in the root's session (orphans re-parented to init keep their session unless they call
+ * setsid themselves).
+ */
+final class ProcessTree {
+    private static final int MAX_HOPS = 4096;
+    private final int rootPid;
+    private final int rootSid;
+
+    ProcessTree(int rootPid) {
+        this.rootPid = rootPid;
+        int[] s = stat(rootPid);
+        this.rootSid = s == null ? -1 : s[1];
+    }
+
+    int rootPid() {
+        return rootPid;
+    }
+
+    /** Exec depth: 0 for the command itself (the wrapper's exec), +1 per generation below it. */
+    int execDepth(TraceeInfo t) {
+        int pid = t.tgid();
+        int depth = 0;
+        for (int i = 0; i < MAX_HOPS && pid > 1; i++) {
+            if (pid == rootPid) return depth;
+            int[] s = stat(pid);
+            if (s == null) break;
+            pid = s[0];
+            depth++;
+        }
+        return depth;
+    }
+
+    boolean contains(int pid) {
+        if (pid <= 0) return false;
+        int p = pid;
+        for (int i = 0; i < MAX_HOPS && p > 1; i++) {
+            if (p == rootPid) return true;
+            int[] s = stat(p);
+            if (s == null) return false;
+            if (i == 0 && rootSid > 0 && s[1] == rootSid) return true;
+            p = s[0];
+        }
+        return false;
+    }
+
+    /** {ppid, sid} from /proc/PID/stat, or null. The comm field may contain spaces: parse after ')'. */
+    private static int[] stat(int pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[3])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.agentsh.core.kernel.supervisor;
+
+import io.agentsh.core.kernel.seccomp.SeccompListener;
+import io.agentsh.core.kernel.seccomp.SeccompNotification;
+import io.agentsh.core.kernel.sys.Errno;
+import io.agentsh.core.kernel.sys.FsCalls;
+import io.agentsh.core.kernel.sys.LinuxSyscalls;
+import io.agentsh.core.kernel.sys.ProcessMemory;
+import io.agentsh.core.kernel.sys.SyscallNumbers;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves one seccomp listener: the whole process tree of one governed command (children
+ * inherit the filter, so one listener covers the tree). One platform thread blocks in poll(2)
+ * and SECCOMP_IOCTL_NOTIF_RECV and answers each notification; the loop ends when every task
+ * using the filter has exited (POLLHUP) or on {@link #stop}.
+ *
+ * <p>Fails closed: a notification it cannot understand is answered with an error, never with
+ * CONTINUE; if the supervisor dies the kernel fails every trapped syscall with ENOSYS.
+ */
+public final class Supervisor implements AutoCloseable {
+    static final String LOOP_THREAD_PREFIX = "agentsh-supervisor-loop-";
+    private static final int SYS_UNSHARE = SyscallNumbers.UNSHARE, CLONE_FS = 0x200, SYS_UMASK = SyscallNumbers.UMASK;
+    private final String sessionId;
+    private final KernelPolicy policy;
+    private final EnforcementEvents events;
+    private final SupervisorOptions options;
+    private final SeccompListener listener;
+    private final int rootPid;
+    private final Thread thread;
+    private final ExecutorService slowPath;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicLong handled = new AtomicLong();
+    private volatile boolean stopping;
+
+    private Supervisor(String sessionId, KernelPolicy policy, EnforcementEvents events, SupervisorOptions options,
+                       int listenerFd, int rootPid) {
+        this.sessionId = sessionId;
+        this.policy = policy;
+        this.events = events;
+        this.options = options;
+        this.listener = new SeccompListener(listenerFd);
+        this.rootPid = rootPid;
+        this.slowPath = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("agentsh-supervisor-slow-", 0).factory());
+        this.thread = Thread.ofPlatform().daemon().name(LOOP_THREAD_PREFIX + rootPid).unstarted(this::run);
+    }
+
+    /**
+     * Starts serving {@code listenerFd} (ownership passes to the supervisor) for the tree rooted
+     * at {@code rootPid} (the wrapper, which becomes the command).
+     */
+    public static Supervisor start(String sessionId, KernelPolicy policy, EnforcementEvents events,
+                                   SupervisorOptions options, int listenerFd, int rootPid) {
+        Supervisor s = new Supervisor(sessionId, policy, events, options, listenerFd, rootPid);
+        s.thread.start();
+        return s;
+    }
+
+    /** Completes when the tree is gone (or the supervisor stopped). */
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    public long handledCount() {
+        return handled.get();
+    }
+
+    public void stop() {
+        stopping = true;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The per-thread handler set (buffers are not shared between threads). */
+    private record Handlers(FileHandler files, ExecHandler execs, SignalHandler signals, SocketHandler sockets,
+                            TraceeInfo tracee, SeccompListener listener) {
+
+        static Handlers create(SupervisorContext ctx, SeccompListener listener, ProcessTree tree) {
+            // This thread's own umask (and cwd/root) so emulated creates apply exactly the tracee's
+            // umask; CLONE_FS unsharing is per thread and leaves the rest of the JVM alone.
+            if (LinuxSyscalls.call(SYS_UNSHARE, CLONE_FS, 0, 0) != 0)
+                throw new IllegalStateException("unshare(CLONE_FS) failed on a supervisor thread");
+            LinuxSyscalls.call(SYS_UMASK, 0, 0, 0);
+            FsCalls fs = new FsCalls();
+            ProcessMemory memory = new ProcessMemory();
+            TraceeResolver resolver = new TraceeResolver(fs, ctx.rootFd());
+            return new Handlers(new FileHandler(ctx, listener, memory, fs, resolver, new ThreadCredentials()),
+                    new ExecHandler(ctx, listener, memory, resolver, tree), new SignalHandler(ctx, listener, tree),
+                    new SocketHandler(ctx, listener, memory, resolver), new TraceeInfo(), listener);
+        }
+
+        void dispatch(SeccompNotification n) {
+            tracee.reset(n.pid());
+            int nr = n.nr();
+            if (nr == SyscallNumbers.EXECVE || nr == SyscallNumbers.EXECVEAT) execs.handle(n, tracee);
+            else if (FileHandler.handles(nr)) files.handle(n, tracee);
+            else if (SignalHandler.handles(nr)) signals.handle(n, tracee);
+            else if (SocketHandler.handles(nr)) sockets.handle(n, tracee);
+            else listener.respondError(n.id(), Errno.ENOSYS);
+        }
+    }
+
+    private void run() {
+        long rootFd = -1;
+        try {
+            rootFd = new FsCalls().openat(FsCalls.AT_FDCWD, "/proc/" + rootPid + "/root", FsCalls.O_PATH | FsCalls.O_DIRECTORY | FsCalls.O_CLOEXEC, 0);
+            if (rootFd < 0) throw new IllegalStateException("cannot open the tracee's root: errno " + (-rootFd));
+            SupervisorContext ctx = new SupervisorContext(sessionId, policy, events, (int) rootFd, options, listener, slowPath);
+            ProcessTree tree = new ProcessTree(rootPid);
+            loop(ctx, tree, Handlers.create(ctx, listener, tree));
+        } catch (RuntimeException e) {
+            events.failure(sessionId, rootPid, "supervisor", "supervisor stopped: " + e.getMessage());
+        } finally {
+            listener.close();
+            if (rootFd >= 0) LinuxSyscalls.close((int) rootFd);
+            slowPath.shutdown();
+            done.complete(null);
+        }
+    }
+
+    private void loop(SupervisorContext ctx, ProcessTree tree, Handlers h) {
+        while (!stopping) {
+            SeccompListener.Wait w = listener.await(200);
+            if (w == SeccompListener.Wait.GONE) return;
+            if (w == SeccompListener.Wait.TIMEOUT) continue;
+            SeccompNotification n = listener.receive();
+            if (n == null) continue;
+            handled.incrementAndGet();
+            try {
+                h.dispatch(n);
+            } catch (RuntimeException e) {
+                if (e == SlowPath.PENDING) {
+                    offload(ctx, tree, n.copy());
+                    continue;
+                }
+                // Never leave a tracee hanging and never let it through on an internal error.
+                listener.respondError(n.id(), Errno.EACCES);
+                events.failure(sessionId, n.pid(), SyscallNumbers.name(n.nr()), "supervisor error: " + e);
+            }
+        }
+    }
+
+    /** Handles one notification on a worker thread where the policy may block (approvals). */
+    private void offload(SupervisorContext ctx, ProcessTree tree, SeccompNotification n) {
+        slowPath.execute(() -> {
+            SlowPath.allowBlockingOnThisThread();
+            SeccompListener own = listener.sibling();
+            try {
+                Handlers.create(ctx, own, tree).dispatch(n);
+            } catch (RuntimeException e) {
+                own.respondError(n.id(), Errno.EACCES);
+                events.failure(sessionId, n.pid(), SyscallNumbers.name(n.nr()), "supervisor error: " + e);
+            }
+        });
+    }
+}

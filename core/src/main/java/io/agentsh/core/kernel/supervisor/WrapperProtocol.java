@@ -1,0 +1,73 @@
+package io.agentsh.core.kernel.supervisor;
+
+import io.agentsh.core.kernel.bpf.BpfProgram;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The exec wrapper's wire protocol (docs/interfaces.md section 3; the C side is
+ * shim-native/src/agentsh-exec-wrapper.c). AF_UNIX SOCK_SEQPACKET, one message per step,
+ * little-endian integers, 4-byte ASCII tags:
+ * <pre>
+ * wrapper -> daemon  HELO u32 version=1, u32 pid, u32 token_len, token
+ * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS], sock_filter[insn_count]
+ *                    (+SCM_RIGHTS landlock fd)
+ *                    RJCT reason
+ * wrapper -> daemon  LSTN u32 0                                               (+SCM_RIGHTS listener fd)
+ * daemon  -> wrapper ARMD | RJCT reason
+ * </pre>
+ */
+public final class WrapperProtocol {
+    public static final int VERSION = 1;
+    public static final int PLAN_SETSID = 0x1;
+    public static final int PLAN_LANDLOCK = 0x2;
+    public static final int PLAN_WAIT_KILLABLE = 0x4;
+    public static final int PLAN_CAPS = 0x8;
+
+    private WrapperProtocol() {}
+
+    public record Hello(int version, int pid, String token) {}
+
+    public static Hello parseHello(byte[] m) {
+        if (m.length < 16 || !tag(m, "HELO")) throw new IllegalArgumentException("expected HELO from the exec wrapper");
+        ByteBuffer b = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN);
+        int version = b.getInt(4), pid = b.getInt(8), len = b.getInt(12);
+        if (len < 0 || len > 256 || 16 + len != m.length) throw new IllegalArgumentException("malformed HELO");
+        return new Hello(version, pid, new String(m, 16, len, StandardCharsets.US_ASCII));
+    }
+
+    public static byte[] plan(int flags, BpfProgram program) {
+        return plan(flags, program, -1L);
+    }
+
+    public static byte[] plan(int flags, BpfProgram program, long keepCaps) {
+        byte[] insns = program.toBytes();
+        boolean caps = (flags & PLAN_CAPS) != 0;
+        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + insns.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size());
+        if (caps) b.putLong(keepCaps);
+        b.put(insns);
+        return b.array();
+    }
+
+    public static boolean isListenerMessage(byte[] m) {
+        return m.length == 8 && tag(m, "LSTN");
+    }
+
+    public static byte[] armed() {
+        return "ARMD".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public static byte[] reject(String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf("RJCT".getBytes(StandardCharsets.US_ASCII), 4 + Math.min(r.length, 1000));
+        System.arraycopy(r, 0, out, 4, out.length - 4);
+        return out;
+    }
+
+    private static boolean tag(byte[] m, String t) {
+        return m.length >= 4 && m[0] == t.charAt(0) && m[1] == t.charAt(1) && m[2] == t.charAt(2) && m[3] == t.charAt(3);
+    }
+}

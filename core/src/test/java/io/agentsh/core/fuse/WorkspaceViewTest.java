@@ -1,0 +1,208 @@
+package io.agentsh.core.fuse;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.agentsh.core.trash.SoftDeleter;
+import io.agentsh.core.trash.TrashEntry;
+import io.agentsh.core.trash.TrashStore;
+import io.agentsh.policy.Decision;
+import io.agentsh.policy.FileOperation;
+import io.agentsh.policy.Verdict;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mounts the view over a temp workspace (never a real host directory) and drives it. Needs root and /dev/fuse. */
+class WorkspaceViewTest {
+    @TempDir Path tmp;
+    Path ws;
+    WorkspaceMounts mounts;
+    TrashStore store;
+    final List<String> softDeleted = Collections.synchronizedList(new ArrayList<>());
+    final List<String> blocked = Collections.synchronizedList(new ArrayList<>());
+    WorkspaceMount view;
+
+    /** deny writes to secret.txt, soft_delete deletes, allow everything else. */
+    FilePolicy policy() {
+        return (path, op) -> {
+            if (path.endsWith("/secret.txt") && (op == FileOperation.WRITE || op == FileOperation.CREATE)) {
+                return Verdict.simple(Decision.DENY, Decision.DENY, "no-secrets", "");
+            }
+            if (op == FileOperation.DELETE || op == FileOperation.RMDIR) {
+                return Verdict.simple(Decision.SOFT_DELETE, Decision.SOFT_DELETE, "keep-deletes", "");
+            }
+            return Verdict.simple(Decision.ALLOW, Decision.ALLOW, "allow-all", "");
+        };
+    }
+
+    @BeforeEach void setUp() throws IOException {
+        assumeTrue(WorkspaceMounts.fuseAvailable(), "needs /dev/fuse");
+        ws = Files.createDirectory(tmp.resolve("ws"));
+        store = TrashStore.open(tmp.resolve("trash"));
+        mounts = new WorkspaceMounts(tmp.resolve("sessions"));
+        SoftDeleter deleter = new SoftDeleter(store, e -> softDeleted.add(e.stderrNotice()));
+        view = mounts.mount("sess-1", ws, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR, deleter,
+                (s, p, op, v) -> blocked.add(op + " " + p + " " + v.rule())), true);
+    }
+
+    @AfterEach void tearDown() throws IOException {
+        if (mounts != null) mounts.close();
+        if (store != null) store.close();
+    }
+
+    private static Result sh(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "command finished");
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    record Result(int code, String out, String err) {}
+
+    /** Runs a shell line inside the session's mount namespace, in the workspace (where the view is). */
+    private Result inSession(String script) throws Exception {
+        // chdir by path after setns: a directory fd opened before entering (nsenter --wd) would still be the plain dir.
+        return sh("nsenter", "--mount=" + view.namespaceFile().orElseThrow(), "--", "sh", "-c", "cd " + ws + " && " + script);
+    }
+
+    @Test void createWriteReadRemoveThroughTheMountPoint() throws Exception {
+        Path mp = view.mountPoint();
+        assertEquals(tmp.resolve("sessions/sess-1/workspace-mnt"), mp);
+        Path f = mp.resolve("hello.txt");
+        byte[] data = new byte[300_000];
+        new java.util.Random(7).nextBytes(data);
+        Files.write(f, data);
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-----"));
+        assertArrayEquals(data, Files.readAllBytes(f));
+        assertArrayEquals(data, Files.readAllBytes(ws.resolve("hello.txt")), "passes through to the backing dir");
+
+        Files.delete(f);
+        assertFalse(Files.exists(f), "gone from the view");
+        assertFalse(Files.exists(ws.resolve("hello.txt")), "gone from the workspace");
+        List<TrashEntry> l = store.list("sess-1");
+        assertEquals(1, l.size());
+        TrashEntry e = l.get(0);
+        assertEquals(ws.resolve("hello.txt").toString(), e.originalPath());
+        assertEquals("keep-deletes", e.rule());
+        assertEquals(List.of(e.stderrNotice()), softDeleted);
+
+        store.restore(e.token(), null, false);
+        assertArrayEquals(data, Files.readAllBytes(f), "restored byte-identical, visible in the view");
+        assertEquals("rwxr-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test void shellInTheSessionNamespaceSeesTheViewAtTheWorkspacePath() throws Exception {
+        Result r = inSession("stat -f -c %T . && echo data > a.txt && cat a.txt && mkdir d && echo x > d/y"
+                + " && rm d/y && rmdir d && rm a.txt && ls -A");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().split("\n");
+        assertTrue(lines[0].startsWith("fuse"), "statfs type of the view: " + lines[0]);
+        assertEquals("data", lines[1]);
+        assertEquals(2, lines.length, "workspace empty after rm: " + r.out());
+        assertEquals(3, store.list(null).size(), "file, nested file and the emptied dir are in the trash");
+        assertFalse(Files.exists(ws.resolve("d")));
+        // The host's view of the same path is the plain directory: the bind exists only in the session namespace.
+        assertNotEquals("fuse", sh("stat", "-f", "-c", "%T", ws.toString()).out().trim());
+    }
+
+    @Test void renameOverAnExistingFileQuarantinesTheVictim() throws Exception {
+        Files.writeString(ws.resolve("file"), "precious");
+        Files.writeString(ws.resolve("other"), "replacement");
+        Result r = inSession("mv other file && cat file");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("replacement\n".trim(), r.out().trim());
+        List<TrashEntry> l = store.list(null);
+        assertEquals(1, l.size());
+        assertEquals(ws.resolve("file").toString(), l.get(0).originalPath());
+        store.restore(l.get(0).token(), ws.resolve("file.orig"), false);
+        assertEquals("precious", Files.readString(ws.resolve("file.orig")));
+    }
+
+    @Test void renameThatCannotReplaceMovesNothingToTheTrash() throws Exception {
+        Files.createDirectories(ws.resolve("dir/sub"));
+        Files.writeString(ws.resolve("plain"), "p");
+        Result r = inSession("python3 -c \"import os; os.rename('plain', 'dir')\"");
+        assertNotEquals(0, r.code(), "a file cannot replace a directory");
+        Files.createDirectories(ws.resolve("src"));
+        Result r2 = inSession("python3 -c \"import os; os.rename('src', 'dir')\"");
+        assertNotEquals(0, r2.code(), "a directory cannot replace a non-empty one");
+        assertTrue(Files.exists(ws.resolve("dir/sub")));
+        assertTrue(store.list(null).isEmpty(), "nothing quarantined");
+    }
+
+    @Test void aTrashInsideTheWorkspaceIsInvisibleToTheView() throws Exception {
+        Path ws3 = Files.createDirectory(tmp.resolve("ws3"));
+        try (TrashStore inner = TrashStore.open(ws3.resolve(".agentsh_trash"))) {
+            WorkspaceMount m = mounts.mount("sess-3", ws3, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR,
+                    new SoftDeleter(inner, null), null), false);
+            Files.writeString(m.mountPoint().resolve("x"), "x");
+            Files.delete(m.mountPoint().resolve("x"));
+            assertEquals(1, inner.list(null).size());
+            try (var s = Files.list(m.mountPoint())) { assertEquals(0, s.count(), "the trash is not listed"); }
+            assertFalse(Files.exists(m.mountPoint().resolve(".agentsh_trash")));
+            assertThrows(IOException.class, () -> Files.writeString(m.mountPoint().resolve(".agentsh_trash/evil"), "x"));
+            m.close();
+        }
+    }
+
+    @Test void deniedWriteIsEaccesAndChangesNothing() throws Exception {
+        assertThrows(AccessDeniedException.class, () -> Files.writeString(view.mountPoint().resolve("secret.txt"), "x"));
+        Result r = inSession("echo leak > secret.txt");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("Permission denied"), r.err());
+        assertFalse(Files.exists(ws.resolve("secret.txt")));
+        assertTrue(blocked.stream().anyMatch(b -> b.contains("secret.txt") && b.endsWith("no-secrets")), blocked.toString());
+    }
+
+    @Test void rmdirOfANonEmptyDirectoryStillFails() throws Exception {
+        Files.createDirectories(ws.resolve("full"));
+        Files.writeString(ws.resolve("full/f"), "f");
+        Result r = inSession("rmdir full");
+        assertNotEquals(0, r.code());
+        assertTrue(Files.exists(ws.resolve("full/f")));
+        assertTrue(store.list(null).isEmpty());
+    }
+
+    @Test void deferredMountHappensOnFirstUse() throws Exception {
+        Path ws2 = Files.createDirectory(tmp.resolve("ws2"));
+        DeferredMount d = mounts.defer("sess-2", ws2, new WorkspaceMounts.ViewSpec(policy(), AuditMode.SOFT_BLOCK, null, null), false);
+        Path mp = tmp.resolve("sessions/sess-2/workspace-mnt");
+        assertFalse(d.isMounted());
+        assertFalse(MountTable.isMountPoint(mp));
+        WorkspaceMount m = d.get();
+        assertSame(m, d.get());
+        assertTrue(MountTable.isFuseMount(mp));
+        Files.writeString(mp.resolve("f"), "x");
+        // soft_block (global) with a policy that says soft_delete: the rule wins and, with no trash, fails closed (EIO), deleting nothing.
+        assertThrows(IOException.class, () -> Files.delete(mp.resolve("f")));
+        assertTrue(Files.exists(ws2.resolve("f")));
+        m.close();
+        assertFalse(MountTable.isMountPoint(mp));
+    }
+
+    @Test void unmountLeavesNothingBehindAndSweepRemovesStaleMounts() throws Exception {
+        Path mp = view.mountPoint();
+        Path ns = view.namespaceFile().orElseThrow();
+        // A second manager (a restarted daemon) sees the first one's mounts as stale.
+        WorkspaceMounts restarted = new WorkspaceMounts(tmp.resolve("sessions"));
+        List<Path> swept = restarted.sweepStale();
+        assertTrue(swept.contains(mp) && swept.contains(ns), swept.toString());
+        assertFalse(MountTable.isMountPoint(mp));
+        view.close();
+        assertFalse(MountTable.isMountPoint(mp));
+        assertFalse(MountTable.isMountPoint(ns));
+        restarted.close();
+    }
+}

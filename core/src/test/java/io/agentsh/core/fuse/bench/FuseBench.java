@@ -1,0 +1,192 @@
+package io.agentsh.core.fuse.bench;
+
+import io.agentsh.core.fuse.AuditMode;
+import io.agentsh.core.fuse.FilePolicy;
+import io.agentsh.core.fuse.WorkspaceMount;
+import io.agentsh.core.fuse.WorkspaceMounts;
+import io.agentsh.core.trash.SoftDeleter;
+import io.agentsh.core.trash.TrashStore;
+import io.agentsh.policy.Engine;
+import io.agentsh.policy.EngineOptions;
+import io.agentsh.policy.PolicyLoader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The view vs native, on a tmpfs workspace (/dev/shm: the fastest native case, so the worst ratio).
+ * Driven by a separate process (python3) so the JVM serving FUSE is not also the client.
+ * Phases: 1,000 small files create+write / read / delete (allow policy, monitor mode; and with
+ * soft_delete), sequential read of a 1 GiB sparse file (first pass through FUSE, then cached).
+ * Usage: scripts/bench-fuse.sh [runs]
+ */
+public final class FuseBench {
+    private static final String SMALL = String.join("\n",
+            "import os, sys, time",
+            "d, n = sys.argv[1], int(sys.argv[2]); data = b'x' * 1024",
+            "t = time.perf_counter()",
+            "for i in range(n):",
+            "    fd = os.open(f'{d}/f{i}', os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o644); os.write(fd, data); os.close(fd)",
+            "for i in range(n):",
+            "    fd = os.open(f'{d}/f{i}', os.O_RDONLY); os.read(fd, 4096); os.close(fd)",
+            "for i in range(n):",
+            "    os.unlink(f'{d}/f{i}')",
+            "print(time.perf_counter() - t)");
+    private static final String SEQ = String.join("\n",
+            "import sys, time",
+            "buf = bytearray(1 << 20); total = 0",
+            "t = time.perf_counter()",
+            "with open(sys.argv[1], 'rb', buffering=0) as f:",
+            "    while True:",
+            "        n = f.readinto(buf)",
+            "        if not n: break",
+            "        total += n",
+            "dt = time.perf_counter() - t",
+            "print(total / dt / 1e6)");
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Path shm = Files.createTempDirectory(Path.of("/dev/shm"), "agentsh-bench");
+        Path ws = Files.createDirectory(shm.resolve("ws")).toRealPath();
+        Path base = Files.createTempDirectory("agentsh-bench-sessions");
+        Path trash = Files.createTempDirectory(Path.of("/dev/shm"), "agentsh-bench-trash");
+        Path policyFile = shm.resolve("bench-policy.yaml");
+        try {
+            run(runs, args, shm, ws, base, trash, policyFile);
+        } finally {
+            for (Path p : List.of(shm, trash, base)) {
+                try (var s = Files.walk(p)) { s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete()); }
+            }
+        }
+    }
+
+    private static void run(int runs, String[] args, Path shm, Path ws, Path base, Path trash, Path policyFile) throws Exception {
+        Files.writeString(policyFile, String.join("\n",
+                "version: 1", "name: bench", "file_rules:",
+                "  - name: soft-delete-ws", "    paths: [\"${PROJECT_ROOT}/soft/**\"]", "    operations: [delete, rmdir]",
+                "    decision: soft_delete",
+                "  - name: allow-ws", "    paths: [\"${PROJECT_ROOT}\", \"${PROJECT_ROOT}/**\"]", "    operations: [\"*\"]",
+                "    decision: allow", ""));
+        Engine engine = Engine.compile(PolicyLoader.load(policyFile),
+                EngineOptions.builder().variable("PROJECT_ROOT", ws.toString()).skipUndefinedVariables(true).build());
+        try (TrashStore store = TrashStore.open(trash); WorkspaceMounts mounts = new WorkspaceMounts(base)) {
+            WorkspaceMount view = mounts.mount("bench", ws, new WorkspaceMounts.ViewSpec(FilePolicy.of(() -> engine),
+                    AuditMode.MONITOR, new SoftDeleter(store, null), null), false);
+            Path mp = view.mountPoint();
+            if (args.length > 1 && args[1].equals("serve")) {     // manual experiments: mount, print, wait
+                System.out.println("ws " + ws + "\nview " + mp);
+                Thread.sleep(Long.parseLong(args[2]) * 1000);
+                return;
+            }
+            Files.createDirectories(ws.resolve("soft"));
+            Path small = Files.writeString(shm.resolve("small.py"), SMALL);
+            Path seq = Files.writeString(shm.resolve("seq.py"), SEQ);
+
+            System.out.println("small files (1,000 x create+write 1 KiB / read / unlink), seconds, median of " + runs);
+            double[] sm = interleaved(runs, () -> py(small, ws.toString(), "1000"), () -> py(small, mp.toString(), "1000"),
+                    () -> py(small, mp.resolve("soft").toString(), "1000"));
+            double nat = sm[0], fuse = sm[1], soft = sm[2];
+            System.out.printf(Locale.ROOT, "  native %.4f  view %.4f (%.2fx)  view+soft_delete %.4f (%.2fx)%n",
+                    nat, fuse, fuse / nat, soft, soft / nat);
+            store.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
+
+            // What an agent's shell does: a process per operation (echo is a builtin; cat and rm are not).
+            String loop = "cd \"$1\" && for i in $(seq 1 1000); do echo hello > f$i; cat f$i > /dev/null; rm f$i; done";
+            System.out.println("shell loop (1,000 x echo > f; cat f; rm f), seconds, median of " + runs);
+            double[] sh = interleaved(runs, () -> timed("bash", "-c", loop, "bench", ws.toString()),
+                    () -> timed("bash", "-c", loop, "bench", mp.toString()),
+                    () -> timed("bash", "-c", loop, "bench", mp.resolve("soft").toString()));
+            double natS = sh[0], viewS = sh[1], softS = sh[2];
+            System.out.printf(Locale.ROOT, "  native %.3f  view %.3f (%.2fx)  view+soft_delete %.3f (%.2fx)%n",
+                    natS, viewS, viewS / natS, softS, softS / natS);
+            store.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
+
+            Path big = ws.resolve("big.bin");
+            // The store alone on the disk (/tmp here): what one soft delete costs when the trash is not on tmpfs.
+            Path diskWs = Files.createTempDirectory("agentsh-bench-diskws");
+            try (TrashStore disk = TrashStore.open(Files.createTempDirectory("agentsh-bench-disktrash"))) {
+                for (int i = 0; i < 200; i++) Files.writeString(diskWs.resolve("f" + i), "x".repeat(1024));
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 200; i++) disk.divert(diskWs.resolve("f" + i), diskWs.resolve("f" + i).toString(), "b", "r", null);
+                System.out.printf(Locale.ROOT, "soft delete on disk (store only, 200 x 1 KiB): %.2f ms each%n",
+                        (System.nanoTime() - t0) / 200 / 1e6);
+                disk.purge(new io.agentsh.core.trash.PurgeRequest(null, 0L, null, false));
+                TreeOpsCleanup.delete(disk.root());
+            } finally {
+                TreeOpsCleanup.delete(diskWs);
+            }
+
+            // Real pages (not sparse): a hole on tmpfs reads the shared zero page, which flatters native.
+            byte[] chunk = new byte[1 << 20];
+            new java.util.Random(1).nextBytes(chunk);
+            try (var out = Files.newOutputStream(big)) { for (int i = 0; i < 1024; i++) out.write(chunk); }
+            System.out.println("sequential read of 1 GiB (tmpfs), MB/s, median of " + runs);
+            double natR = median(runs, () -> py(seq, big.toString()));
+            List<Double> first = new ArrayList<>();
+            List<Double> cached = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                Files.setLastModifiedTime(big, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + i));
+                Thread.sleep(1100);   // attr timeout: the view sees the new mtime and drops its cache (auto_cache)
+                first.add(py(seq, mp.resolve("big.bin").toString()));
+                cached.add(py(seq, mp.resolve("big.bin").toString()));
+            }
+            double f1 = median(first), f2 = median(cached);
+            System.out.printf(Locale.ROOT, "  native %.0f  view first pass %.0f (%.0f%%)  view cached %.0f (%.0f%%)%n",
+                    natR, f1, 100 * f1 / natR, f2, 100 * f2 / natR);
+            Files.delete(big);
+            view.close();
+        }
+    }
+
+    static final class TreeOpsCleanup {
+        static void delete(Path p) throws IOException {
+            try (var s = Files.walk(p)) { s.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete()); }
+        }
+    }
+
+    interface Sample { double take() throws Exception; }
+
+    static double median(int runs, Sample s) throws Exception {
+        s.take();   // warm-up
+        List<Double> v = new ArrayList<>();
+        for (int i = 0; i < runs; i++) v.add(s.take());
+        return median(v);
+    }
+
+    /** Runs the variants in turn within each round, so a change in machine load hits all of them alike. */
+    static double[] interleaved(int runs, Sample... variants) throws Exception {
+        for (Sample v : variants) v.take();   // warm-up
+        List<List<Double>> r = new ArrayList<>();
+        for (Sample v : variants) r.add(new ArrayList<>());
+        for (int i = 0; i < runs; i++) for (int k = 0; k < variants.length; k++) r.get(k).add(variants[k].take());
+        return r.stream().mapToDouble(FuseBench::median).toArray();
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a[a.length / 2];
+    }
+
+    static double timed(String... argv) throws IOException, InterruptedException {
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) throw new IOException("bench command failed: " + out);
+        return (System.nanoTime() - t) / 1e9;
+    }
+
+    static double py(Path script, String... args) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("python3", script.toString()));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (p.waitFor() != 0) throw new IOException("bench script failed: " + out);
+        return Double.parseDouble(out);
+    }
+}

@@ -1,0 +1,99 @@
+package io.agentsh.core.kernel.supervisor;
+
+import io.agentsh.core.kernel.bpf.SeccompFilterBuilder;
+import io.agentsh.core.kernel.seccomp.SyscallSets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs commands under the real exec wrapper and supervisor; collects what the supervisor reported. */
+final class GovernedHarness {
+    static final Path WRAPPER = locateWrapper();
+
+    record Result(int exit, String stdout, String stderr) {}
+
+    final List<String> denials = Collections.synchronizedList(new ArrayList<>());
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    private final GovernedLauncher launcher;
+    private final KernelPolicy policy;
+    private final ArmingPlan plan;
+
+    GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan) throws IOException {
+        this(policy, runtimeDir, plan, SupervisorOptions.DEFAULT);
+    }
+
+    GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan, SupervisorOptions options) throws IOException {
+        this.policy = policy;
+        this.plan = plan;
+        EnforcementEvents events = new EnforcementEvents() {
+            @Override public void file(String s, int p, String sc, FileAccess o, String a, String b, KernelVerdict v) {
+                if (!v.allowed()) denials.add("file " + sc + " " + o.wireName() + " " + a + (b == null ? "" : " " + b) + " rule=" + v.rule());
+            }
+            @Override public void exec(String s, int p, String f, List<String> a, int d, KernelVerdict v) {
+                if (!v.allowed()) denials.add("exec " + f + " " + a + " depth=" + d + " rule=" + v.rule());
+            }
+            @Override public void signal(String s, int p, String sc, int sig, int t, KernelVerdict v) {
+                if (!v.allowed()) denials.add("signal " + sc + " " + sig + " -> " + t + " rule=" + v.rule());
+            }
+            @Override public void failure(String s, int p, String sc, String r) {
+                failures.add(sc + ": " + r);
+            }
+        };
+        this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, options);
+    }
+
+    static ArmingPlan defaultPlan() {
+        return new ArmingPlan(SeccompFilterBuilder.build(SyscallSets.sessionFilter(SyscallSets.DEFAULT_BLOCKED, true)), null, true);
+    }
+
+    Result run(Map<String, String> env, Path cwd, String... argv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+        pb.environment().put("HOME", "/root");
+        pb.environment().put("LANG", "C.UTF-8");
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        GovernedProcess gp = launcher.launch("test-session", policy, plan, pb);
+        Process p = gp.process();
+        var out = p.getInputStream();
+        var err = p.getErrorStream();
+        var outF = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(out));
+        var errF = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(err));
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("governed command timed out: " + String.join(" ", argv));
+        }
+        gp.supervisor().done().get(10, TimeUnit.SECONDS);
+        return new Result(p.exitValue(), outF.get(), errF.get());
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Path locateWrapper() {
+        Path dir = Path.of("").toAbsolutePath();
+        Path native_ = dir.getParent().resolve("shim-native");
+        Path bin = native_.resolve("target/bin/agentsh-exec-wrapper");
+        try {
+            Process make = new ProcessBuilder("make", "-s", "-C", native_.toString(), "target/bin/agentsh-exec-wrapper")
+                    .inheritIO().start();
+            if (make.waitFor() != 0) throw new IllegalStateException("building the exec wrapper failed");
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("cannot build the exec wrapper: " + e);
+        }
+        if (!Files.isExecutable(bin)) throw new IllegalStateException("exec wrapper missing: " + bin);
+        return bin;
+    }
+}

@@ -1,0 +1,110 @@
+package io.agentsh.core.kernel.supervisor;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.agentsh.policy.Engine;
+import io.agentsh.policy.EngineOptions;
+import io.agentsh.policy.PolicyLoader;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Benchmarks, not tests: run by bench/kernel-fileio.sh (-Dagentsh.bench=true), skipped otherwise.
+ * Prints governed vs ungoverned wall time for a file-I/O-heavy command and the per-syscall cost
+ * of one notification round trip (CONTINUE) and of an emulated open (ADDFD).
+ */
+class KernelBench {
+    @TempDir Path tmp;
+
+    @Test
+    void fileIoGovernedVsUngoverned() throws Exception {
+        assumeTrue(Boolean.getBoolean("agentsh.bench"), "bench only (bench/kernel-fileio.sh)");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Engine engine = Engine.compile(PolicyLoader.load(ExeDevPolicyTest.compat().resolve("exe.dev/default.yaml")),
+                EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
+        GovernedHarness h = new GovernedHarness(new EngineKernelPolicy(engine), tmp.resolve("run"), GovernedHarness.defaultPlan());
+        Path bench = compile("syscallbench");
+        String workload = "set -e; cd " + project + "; for i in $(seq 1 300); do echo line$i > f$i; cat f$i > /dev/null; "
+                + "mkdir d$i; mv f$i d$i/g; done; find . -type f | wc -l; for i in $(seq 1 300); do rm d$i/g; rmdir d$i; done";
+        String pyWorkload = "import os\nfor i in range(3000):\n p='" + project + "/p%d' % i\n"
+                + " with open(p,'w') as f: f.write('x'*100)\n with open(p) as f: f.read()\n os.unlink(p)\n";
+        report("shell: 300 x (create, cat, mkdir, mv, rm, rmdir) + find",
+                time(3, () -> ungoverned(project, "/bin/sh", "-c", workload)), time(3, () -> check(h.run(Map.of(), project, "/bin/sh", "-c", workload))));
+        report("python3: 3000 x (write 100 B, read, unlink)",
+                time(3, () -> ungoverned(project, "/usr/bin/python3", "-c", pyWorkload)),
+                time(3, () -> check(h.run(Map.of(), project, "/usr/bin/python3", "-c", pyWorkload))));
+        for (String[] op : List.of(new String[] {"kill", "200000"}, new String[] {"open", "/usr/lib/os-release", "50000"},
+                new String[] {"write", project.toString(), "20000"})) {
+            List<String> argv = new ArrayList<>(List.of(bench.toString()));
+            argv.addAll(List.of(op));
+            String plain = run(new ProcessBuilder(argv).directory(project.toFile()));
+            var g = h.run(Map.of(), project, argv.toArray(String[]::new));
+            System.out.printf("BENCH syscall %-6s ungoverned %s  governed %s%n", op[0], plain.trim(), g.stdout().trim());
+        }
+    }
+
+    interface Run { int run() throws Exception; }
+
+    static int check(GovernedHarness.Result r) {
+        if (r.exit() != 0) System.out.println("BENCH workload failed: " + r);
+        return r.exit();
+    }
+
+    static long[] time(int reps, Run r) throws Exception {
+        r.run(); // warm-up (page cache, JIT of the supervisor)
+        long[] ms = new long[reps];
+        for (int i = 0; i < reps; i++) {
+            long t = System.nanoTime();
+            int exit = r.run();
+            ms[i] = (System.nanoTime() - t) / 1_000_000;
+            if (exit != 0) throw new AssertionError("bench workload failed: exit " + exit);
+        }
+        return ms;
+    }
+
+    static void report(String name, long[] plain, long[] governed) {
+        System.out.printf("BENCH %-55s ungoverned median %5d ms   governed median %5d ms   (x%.2f)%n", name, median(plain),
+                median(governed), (double) median(governed) / Math.max(1, median(plain)));
+    }
+
+    static long median(long[] a) {
+        List<Long> l = new ArrayList<>();
+        for (long x : a) l.add(x);
+        Collections.sort(l);
+        return l.get(l.size() / 2);
+    }
+
+    static int ungoverned(Path cwd, String... argv) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
+    }
+
+    static String run(ProcessBuilder pb) throws Exception {
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return out;
+    }
+
+    private Path compile(String name) throws Exception {
+        Path src = tmp.resolve(name + ".c");
+        try (InputStream in = KernelBench.class.getResourceAsStream("/kernel/" + name + ".c")) {
+            Files.copy(in, src);
+        }
+        Path bin = tmp.resolve(name);
+        if (new ProcessBuilder("cc", "-O2", "-o", bin.toString(), src.toString()).inheritIO().start().waitFor() != 0)
+            throw new IllegalStateException("cc failed");
+        return bin;
+    }
+}

@@ -1,0 +1,52 @@
+package io.agentsh.core.kernel.supervisor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.agentsh.core.trash.SoftDeleter;
+import io.agentsh.core.trash.TrashStore;
+import io.agentsh.policy.Engine;
+import io.agentsh.policy.EngineOptions;
+import io.agentsh.policy.PolicyLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** exe.dev's soft-delete-workspace through the supervisor: deletes land in the workspace trash. */
+class SoftDeleteTest {
+    @TempDir Path project;
+
+    @Test
+    void deletesInTheWorkspaceGoToTheTrash() throws Exception {
+        Engine engine = Engine.compile(PolicyLoader.load(ExeDevPolicyTest.compat().resolve("exe.dev/default.yaml")),
+                EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
+        Path ws = Files.createDirectories(project.resolve("ws"));
+        Files.writeString(ws.resolve("notes.txt"), "keep me\n");
+        Files.createDirectories(ws.resolve("full"));
+        Files.writeString(ws.resolve("full/x"), "x");
+        Files.createDirectories(ws.resolve("empty"));
+        java.util.List<io.agentsh.core.trash.TrashEntry> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TrashStore store = TrashStore.open(ws.resolve(".agentsh_trash"));
+        GovernedHarness h = new GovernedHarness(new EngineKernelPolicy(engine), project.resolve(".run"), GovernedHarness.defaultPlan(),
+                SupervisorOptions.DEFAULT.withSoftDeleter(new SoftDeleter(store, reported::add)));
+        var r = h.run(Map.of("W", ws.toString()), ws, "/bin/sh", "-c",
+                "rm $W/notes.txt; echo rm=$?; rmdir $W/full; echo full=$?; rmdir $W/empty; echo empty=$?; ls $W");
+        assertTrue(r.stdout().contains("rm=0"), r.toString());
+        assertTrue(r.stdout().contains("empty=0"), r.toString());
+        assertFalse(r.stdout().contains("full=0"), "rmdir of a non-empty directory must fail: " + r);
+        assertFalse(Files.exists(ws.resolve("notes.txt")));
+        assertTrue(Files.exists(ws.resolve("full/x")));
+        var entries = store.list(null);
+        assertEquals(2, entries.size(), entries.toString());
+        assertEquals(2, reported.size());
+        var file = entries.stream().filter(e -> e.originalPath().equals(ws.resolve("notes.txt").toString())).findFirst().orElseThrow();
+        assertEquals("keep me\n", Files.readString(Path.of(file.trashPath())));
+        assertEquals("soft-delete-workspace", file.rule());
+        assertEquals("sha256", file.hashAlgo());
+        assertTrue(entries.stream().anyMatch(e -> e.originalPath().equals(ws.resolve("empty").toString())), entries.toString());
+        store.restore(file.token(), null, false);
+        assertEquals("keep me\n", Files.readString(ws.resolve("notes.txt")));
+    }
+}

@@ -1,0 +1,435 @@
+package io.agentsh.proxy.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The explicit forward proxy, one instance per client connection: HTTP/1.1 absolute-form
+ * requests (keep-alive, bodies streamed both ways, upstream connections reused per host:port)
+ * and CONNECT tunnels. Reading is pull-driven (autoRead off, {@code read()} when the other side
+ * can take more), so neither direction buffers without bound. Requests are handled one at a
+ * time; pipelined requests wait in {@link #inbound}.
+ */
+final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
+    private enum State { IDLE, CONNECTING, SENDING_BODY, AWAITING_RESPONSE, TUNNEL, CLOSING }
+
+    private final NetRuntime rt;
+    private final SessionContext session;
+    private final ArrayDeque<HttpObject> inbound = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private State state = State.IDLE;
+
+    private Channel upstream;
+    private String upstreamHost;
+    private int upstreamPort;
+    private InetAddress upstreamAddress;
+    private boolean upstreamReusable;
+    private boolean clientKeepAlive;
+    private boolean responseStarted;
+
+    HttpProxyHandler(NetRuntime rt, SessionContext session) {
+        this.rt = rt;
+        this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpObject o) || state == State.CLOSING || state == State.TUNNEL) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        inbound.add(o);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        drain();
+    }
+
+    /** Moves queued request parts forward as far as the current state allows. */
+    private void drain() {
+        while (true) {
+            switch (state) {
+                case IDLE -> {
+                    HttpObject o = inbound.poll();
+                    if (o == null) { ctx.read(); return; }
+                    if (o instanceof HttpRequest req) startRequest(req);
+                    else ReferenceCountUtil.release(o); // stray body of a request we already answered
+                }
+                case SENDING_BODY -> {
+                    HttpObject o = inbound.peek();
+                    if (o instanceof HttpRequest) { // a pipelined request: the previous body ended without a last part
+                        state = State.AWAITING_RESPONSE;
+                        upstream.flush();
+                        return;
+                    }
+                    if (o == null) {
+                        upstream.flush();
+                        if (upstream.isWritable()) ctx.read();
+                        return;
+                    }
+                    inbound.poll();
+                    upstream.write(o, upstream.voidPromise());
+                    if (o instanceof LastHttpContent) {
+                        upstream.flush();
+                        state = State.AWAITING_RESPONSE;
+                        upstream.read();
+                        return;
+                    }
+                }
+                default -> { return; }
+            }
+        }
+    }
+
+    private void startRequest(HttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            fail(HttpResponseStatus.BAD_REQUEST, "malformed request\n");
+            return;
+        }
+        clientKeepAlive = HttpUtil.isKeepAlive(req);
+        if (HttpMethod.CONNECT.equals(req.method())) startConnect(req);
+        else startHttp(req);
+    }
+
+    // ---------------------------------------------------------------- CONNECT
+
+    private void startConnect(HttpRequest req) {
+        HostPort hp = HostPort.parse(req.uri(), 443);
+        if (hp == null) {
+            fail(HttpResponseStatus.BAD_REQUEST, "bad CONNECT target\n");
+            return;
+        }
+        state = State.CONNECTING;
+        dropInboundBody();
+        String remote = hp.authority();
+        HostResolver.resolve(rt, session, ctx.channel().eventLoop(), hp.host(), (addrs, err) -> {
+            if (!ctx.channel().isActive()) return;
+            String domain = NetEvents.lower(hp.hostForPolicy());
+            if (addrs.isEmpty()) {
+                rt.counters().upstreamFailed();
+                NetEvents.netConnect(rt, session.sessionId(), domain, remote,
+                        NetDecision.deny("dns-failure", "cannot resolve " + hp.host()), "CONNECT", null);
+                fail(HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + hp.host() + "\n");
+                return;
+            }
+            DestinationCheck check = DestinationCheck.run(session.policy(), hp.hostForPolicy(), hp.port(), addrs);
+            if (!check.permitted()) {
+                rt.counters().denied();
+                NetEvents.netConnect(rt, session.sessionId(), domain, remote, check.decision(), "CONNECT", addrs.get(0));
+                fail(HttpResponseStatus.FORBIDDEN, "blocked by policy (rule=" + check.decision().ruleOrUnknown() + ")\n");
+                return;
+            }
+            Dialer.dial(rt, ctx.channel().eventLoop(), check.allowed(), hp.port(), new ChannelInitializer<Channel>() {
+                @Override protected void initChannel(Channel ch) { }
+            }, (ch, addr, error) -> {
+                if (ch == null) {
+                    rt.counters().upstreamFailed();
+                    fail(HttpResponseStatus.BAD_GATEWAY, "upstream unreachable\n");
+                    return;
+                }
+                if (!ctx.channel().isActive()) { ch.close(); return; }
+                rt.counters().allowed();
+                NetDecision d = check.decision();
+                NetEvents.netConnect(rt, session.sessionId(), domain, remote, d, "CONNECT", addr);
+                state = State.TUNNEL;
+                FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        new HttpResponseStatus(200, "Connection Established"), Unpooled.EMPTY_BUFFER);
+                ctx.writeAndFlush(ok);
+                switchToTunnel(ch, domain, remote, d, addr);
+            });
+        });
+    }
+
+    private void switchToTunnel(Channel up, String domain, String remote, NetDecision d, InetAddress addr) {
+        Channel client = ctx.channel();
+        if (upstream != null) { upstream.close(); upstream = null; }
+        // Relay first, then drop the codec and this handler: bytes the decoder still holds are
+        // passed on to the relay when it is removed.
+        Relay.splice(client, up, (sent, received) ->
+                NetEvents.netClose(rt, session.sessionId(), domain, remote, d, addr, sent, received), rt.counters());
+        client.pipeline().remove(this);
+        client.pipeline().remove(HttpServerCodec.class);
+    }
+
+    // ---------------------------------------------------------------- plain HTTP
+
+    private void startHttp(HttpRequest req) {
+        String target = req.uri();
+        if (!target.regionMatches(true, 0, "http://", 0, 7)) {
+            fail(HttpResponseStatus.BAD_REQUEST, "this proxy needs absolute http:// URIs (use CONNECT for https)\n");
+            return;
+        }
+        int authEnd = 7;
+        while (authEnd < target.length()) {
+            char c = target.charAt(authEnd);
+            if (c == '/' || c == '?' || c == '#') break;
+            authEnd++;
+        }
+        String auth = target.substring(7, authEnd);
+        int at = auth.lastIndexOf('@');
+        if (at >= 0) auth = auth.substring(at + 1);
+        HostPort hp = HostPort.parse(auth, 80);
+        if (hp == null) {
+            fail(HttpResponseStatus.BAD_REQUEST, "bad host in request URI\n");
+            return;
+        }
+        int hash = target.indexOf('#', authEnd);
+        String path = target.substring(authEnd, hash < 0 ? target.length() : hash);
+        if (path.isEmpty() || path.charAt(0) == '?') path = "/" + path;
+        req.setUri(path);
+        stripHopByHop(req.headers());
+        req.headers().set(HttpHeaderNames.HOST, hp.authorityForHostHeader(80));
+        String domain = NetEvents.lower(hp.hostForPolicy());
+        state = State.CONNECTING;
+
+        if (upstream != null && upstream.isActive() && upstreamReusable
+                && hp.host().equals(upstreamHost) && hp.port() == upstreamPort) {
+            DestinationCheck check = DestinationCheck.run(session.policy(), hp.hostForPolicy(), hp.port(),
+                    List.of(upstreamAddress));
+            decided(req, hp, domain, check, List.of(upstreamAddress), true);
+            return;
+        }
+        HostResolver.resolve(rt, session, ctx.channel().eventLoop(), hp.host(), (addrs, err) -> {
+            if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); return; }
+            if (addrs.isEmpty()) {
+                ReferenceCountUtil.release(req);
+                rt.counters().upstreamFailed();
+                fail(HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + hp.host() + "\n");
+                return;
+            }
+            decided(req, hp, domain, DestinationCheck.run(session.policy(), hp.hostForPolicy(), hp.port(), addrs),
+                    addrs, false);
+        });
+    }
+
+    private void decided(HttpRequest req, HostPort hp, String domain, DestinationCheck check,
+                         List<InetAddress> candidates, boolean reuse) {
+        NetEvents.emit(rt, "net_http_request", session.sessionId(), domain, hp.host(), null, java.util.Map.of(
+                "method", req.method().name(), "path", req.uri(),
+                "resolved_ip", (check.permitted() ? check.allowed() : candidates).get(0).getHostAddress()));
+        if (!check.permitted()) {
+            ReferenceCountUtil.release(req);
+            rt.counters().denied();
+            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), check.decision(), req.method().name(),
+                    candidates.get(0));
+            fail(HttpResponseStatus.FORBIDDEN, "blocked by policy (rule=" + check.decision().ruleOrUnknown() + ")\n");
+            return;
+        }
+        rt.counters().allowed();
+        if (reuse) { // same host:port on a live upstream connection: its net_connect was already recorded
+            sendRequest(req);
+            return;
+        }
+        if (upstream != null) { upstream.close(); upstream = null; }
+        Dialer.dial(rt, ctx.channel().eventLoop(), check.allowed(), hp.port(), new ChannelInitializer<Channel>() {
+            @Override protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("codec", new HttpClientCodec());
+                ch.pipeline().addLast("upstream", new UpstreamHandler());
+            }
+        }, (ch, addr, error) -> {
+            if (ch == null) {
+                ReferenceCountUtil.release(req);
+                rt.counters().upstreamFailed();
+                fail(HttpResponseStatus.BAD_GATEWAY, "upstream unreachable\n");
+                return;
+            }
+            if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); ch.close(); return; }
+            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), check.decision(), req.method().name(), addr);
+            upstream = ch;
+            upstreamHost = hp.host();
+            upstreamPort = hp.port();
+            upstreamAddress = addr;
+            sendRequest(req);
+        });
+    }
+
+    private void sendRequest(HttpRequest req) {
+        upstreamReusable = true;
+        responseStarted = false;
+        upstream.write(req, upstream.voidPromise());
+        if (req instanceof LastHttpContent) {
+            upstream.flush();
+            state = State.AWAITING_RESPONSE;
+            upstream.read();
+        } else {
+            state = State.SENDING_BODY;
+            drain();
+        }
+    }
+
+    /** Receives the upstream response and streams it to the client. */
+    private final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+        private boolean informational;
+        private boolean closeClientAfter;
+
+        @Override
+        public void channelRead(ChannelHandlerContext uctx, Object msg) {
+            Channel client = ctx.channel();
+            if (msg instanceof HttpResponse resp) {
+                responseStarted = true;
+                informational = resp.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
+                        && resp.status().code() != 101;
+                if (!informational) {
+                    upstreamReusable = HttpUtil.isKeepAlive(resp);
+                    boolean framed = HttpUtil.isContentLengthSet(resp) || HttpUtil.isTransferEncodingChunked(resp)
+                            || resp.status().code() == 204 || resp.status().code() == 304;
+                    closeClientAfter = !clientKeepAlive || !framed;
+                    stripHopByHop(resp.headers());
+                    if (closeClientAfter) resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                    else if (resp.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                        resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                    }
+                }
+            }
+            if (msg instanceof HttpContent c) rt.counters().relayed(c.content().readableBytes());
+            client.write(msg, client.voidPromise());
+            if (msg instanceof LastHttpContent && !informational) finish();
+            else if (msg instanceof LastHttpContent) informational = false;
+        }
+
+        private void finish() {
+            Channel client = ctx.channel();
+            if (!upstreamReusable) {
+                Channel u = upstream;
+                upstream = null;
+                if (u != null) u.close();
+            }
+            if (closeClientAfter || state == State.SENDING_BODY) {
+                state = State.CLOSING;
+                client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            client.flush();
+            state = State.IDLE;
+            drain();
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext uctx) {
+            ctx.channel().flush();
+            if (ctx.channel().isWritable() && state == State.AWAITING_RESPONSE) uctx.read();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext uctx) {
+            if (uctx.channel().isWritable() && state == State.SENDING_BODY) ctx.read();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext uctx) {
+            if (uctx.channel() != upstream) return; // an old connection we already let go
+            upstream = null;
+            if (state == State.AWAITING_RESPONSE || state == State.SENDING_BODY) {
+                if (!responseStarted) {
+                    rt.counters().upstreamFailed();
+                    fail(HttpResponseStatus.BAD_GATEWAY, "upstream closed the connection\n");
+                } else {
+                    state = State.CLOSING;
+                    ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
+            uctx.close();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && state == State.AWAITING_RESPONSE && upstream != null) upstream.read();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSING;
+        releaseInbound();
+        if (upstream != null) upstream.close();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Answers with a short text body and closes: used for 400, 403 and 502. */
+    private void fail(HttpResponseStatus status, String body) {
+        state = State.CLOSING;
+        releaseInbound();
+        if (!ctx.channel().isActive()) return;
+        ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void dropInboundBody() {
+        while (!inbound.isEmpty() && !(inbound.peek() instanceof HttpRequest)) ReferenceCountUtil.release(inbound.poll());
+    }
+
+    private void releaseInbound() {
+        HttpObject o;
+        while ((o = inbound.poll()) != null) ReferenceCountUtil.release(o);
+    }
+
+    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade");
+
+    /** Removes hop-by-hop headers (RFC 9110 §7.6.1), including those the Connection header names. */
+    static void stripHopByHop(HttpHeaders h) {
+        for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : v.split(",")) {
+                String t = token.strip().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) h.remove(t);
+            }
+        }
+        for (String n : HOP_BY_HOP) h.remove(n);
+    }
+}

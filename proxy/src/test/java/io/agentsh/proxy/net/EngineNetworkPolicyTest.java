@@ -1,0 +1,79 @@
+package io.agentsh.proxy.net;
+
+import io.agentsh.policy.Engine;
+import io.agentsh.policy.EngineOptions;
+import io.agentsh.policy.PolicyLoader;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The adapter over the real policy engine, with rules shaped like the shipped default policy. */
+class EngineNetworkPolicyTest {
+    static final String YAML = """
+            version: 1
+            name: net-test
+            network_rules:
+              - name: block-metadata-services
+                cidrs: ["169.254.169.254/32"]
+                decision: deny
+              - name: allow-github
+                domains: ["github.com", "*.github.com"]
+                ports: [443, 80]
+                decision: allow
+              - name: block-private-networks
+                cidrs: ["10.0.0.0/8", "192.168.0.0/16", "127.0.0.0/8", "fc00::/7"]
+                decision: deny
+              - name: approve-unknown-https
+                ports: [443]
+                decision: approve
+              - name: default-deny-network
+                domains: ["*"]
+                decision: deny
+            dns_redirects:
+              - name: to-vertex
+                match: ".*\\\\.anthropic\\\\.com"
+                resolve_to: 10.0.0.50
+            """;
+
+    static NetworkPolicy policy() throws Exception {
+        return new EngineNetworkPolicy(Engine.compile(PolicyLoader.parse("net-test.yaml", YAML), EngineOptions.defaults()));
+    }
+
+    @Test
+    void dialledAddressDecides() throws Exception {
+        NetworkPolicy p = policy();
+        NetDecision meta = p.check("2852039166", 80, List.of(InetAddress.ofLiteral("169.254.169.254")));
+        assertFalse(meta.allowed());
+        assertEquals("block-metadata-services", meta.rule());
+        assertTrue(p.check("api.github.com", 443, List.of(InetAddress.ofLiteral("140.82.112.6"))).allowed());
+        NetDecision ten = p.check(null, 80, List.of(InetAddress.ofLiteral("10.0.0.1")));
+        assertEquals("block-private-networks", ten.rule());
+    }
+
+    @Test
+    void loneStarCatchAllAndApproveAreDenials() throws Exception {
+        NetworkPolicy p = policy();
+        NetDecision other = p.check("evil.com", 80, List.of(InetAddress.ofLiteral("203.0.113.9")));
+        assertFalse(other.allowed());
+        assertEquals("default-deny-network", other.rule());
+        assertTrue(other.forDnsLookup().allowed(), "the default deny is monitor-only for DNS");
+        NetDecision approve = p.check("unknown.example", 443, List.of(InetAddress.ofLiteral("203.0.113.9")));
+        assertFalse(approve.allowed(), "approvals are disabled: approve must not let the connection through");
+        assertEquals("approve-unknown-https", approve.rule());
+    }
+
+    @Test
+    void dnsRedirectsComeFromThePolicy() throws Exception {
+        NetworkPolicy p = policy();
+        DnsRedirect r = p.dnsRedirect("api.anthropic.com");
+        assertEquals(InetAddress.ofLiteral("10.0.0.50"), r.resolveTo());
+        assertEquals("to-vertex", r.rule());
+        assertNull(p.dnsRedirect("github.com"));
+    }
+}

@@ -1,0 +1,305 @@
+/*
+ * agentsh-exec-wrapper: arms one process for the agentsh kernel supervisor, then becomes the
+ * governed command (execve in place: same pid, same stdio).
+ *
+ *   agentsh-exec-wrapper --sock PATH --token T [--argv0 NAME] -- CMD ARGS...
+ *   agentsh-exec-wrapper --probe          (detect: try to install a listener filter, report)
+ *
+ * It decides nothing. The daemon sends the whole arming plan (a seccomp BPF program built in
+ * Java, optionally a Landlock ruleset fd built in Java); this program applies it and hands the
+ * seccomp listener fd back. Any failure exits 126 with a message: it never execs unarmed.
+ *
+ * Wire protocol (AF_UNIX SOCK_SEQPACKET, one message per step, little-endian, see
+ * docs/interfaces.md section 3 and core io.agentsh.core.kernel.supervisor.WrapperProtocol):
+ *   wrapper -> daemon  HELO  u32 version, u32 pid, u32 token_len, token bytes
+ *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, [u64 keep_caps if flags & PLAN_CAPS],
+ *                            sock_filter[insn_count]
+ *                            (+ SCM_RIGHTS: the Landlock ruleset fd when flags & PLAN_LANDLOCK)
+ *                      RJCT  reason text   (the daemon refused: exit 126)
+ *   wrapper -> daemon  LSTN  u32 0        + SCM_RIGHTS: the seccomp listener fd
+ *   daemon  -> wrapper ARMD               (the supervisor is serving the listener)
+ *                      RJCT  reason text
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define EXIT_REFUSED 126
+#define PROTO_VERSION 1u
+#define PLAN_SETSID 0x1u
+#define PLAN_LANDLOCK 0x2u
+#define PLAN_WAIT_KILLABLE 0x4u
+#define PLAN_CAPS 0x8u
+#define MAX_INSNS 4096u
+#define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+#ifndef __NR_landlock_create_ruleset
+#define __NR_landlock_create_ruleset 444
+#define __NR_landlock_add_rule 445
+#define __NR_landlock_restrict_self 446
+#endif
+
+static void die(const char *what, int err) __attribute__((noreturn));
+static void die(const char *what, int err)
+{
+    if (err)
+        fprintf(stderr, "agentsh-exec-wrapper: %s: %s; refusing to run the command unarmed\n", what, strerror(err));
+    else
+        fprintf(stderr, "agentsh-exec-wrapper: %s; refusing to run the command unarmed\n", what);
+    _exit(EXIT_REFUSED);
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void send_msg(int sock, const void *buf, size_t len, int fd)
+{
+    struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+    union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } ctl;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    if (fd >= 0) {
+        memset(&ctl, 0, sizeof ctl);
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof ctl.buf;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    }
+    ssize_t n;
+    do n = sendmsg(sock, &msg, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
+    if (n < 0) die("sending to the supervisor socket", errno);
+    if ((size_t)n != len) die("short send to the supervisor socket", 0);
+}
+
+/* Receives one message; *fd gets a passed descriptor (close-on-exec) or -1. */
+static size_t recv_msg(int sock, unsigned char *buf, size_t cap, int *fd)
+{
+    struct iovec iov = { .iov_base = buf, .iov_len = cap };
+    union { char buf[CMSG_SPACE(sizeof(int) * 4)]; struct cmsghdr align; } ctl;
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+    ssize_t n;
+    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
+    if (n < 0) die("receiving from the supervisor socket", errno);
+    if (n == 0) die("the supervisor closed the connection", 0);
+    if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) die("oversized message from the supervisor", 0);
+    *fd = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int got;
+            memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+            if (*fd < 0) *fd = got; else close(got); /* only one is expected */
+        }
+    }
+    return (size_t)n;
+}
+
+static void check_reject(const unsigned char *buf, size_t n)
+{
+    if (n >= 4 && memcmp(buf, "RJCT", 4) == 0) {
+        fprintf(stderr, "agentsh-exec-wrapper: the supervisor refused: %.*s\n", (int)(n - 4), (const char *)buf + 4);
+        _exit(EXIT_REFUSED);
+    }
+}
+
+/* Resolves a bare command name through PATH before arming, so the search does not cost a
+ * trapped execve per PATH entry. Returns a malloc'd path or NULL. */
+static char *resolve_command(const char *cmd)
+{
+    if (strchr(cmd, '/')) return strdup(cmd);
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+    size_t clen = strlen(cmd);
+    for (const char *p = path;; ) {
+        const char *end = strchrnul(p, ':');
+        size_t dlen = (size_t)(end - p);
+        char *cand = malloc(dlen + clen + 3);
+        if (!cand) die("out of memory", ENOMEM);
+        if (dlen == 0) memcpy(cand, ".", 2), dlen = 1; else memcpy(cand, p, dlen);
+        cand[dlen] = '/';
+        memcpy(cand + dlen + 1, cmd, clen + 1);
+        if (access(cand, X_OK) == 0) return cand;
+        free(cand);
+        if (!*end) return NULL;
+        p = end + 1;
+    }
+}
+
+static int install_filter(struct sock_fprog *prog, int killable)
+{
+    unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (killable) flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+    long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+    if (fd < 0 && errno == EINVAL && killable)
+        fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+    return (int)fd;
+}
+
+/* --probe: what detect needs to know, measured by really doing it in this (child) process. */
+static int probe(void)
+{
+    long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, 1u /* LANDLOCK_CREATE_RULESET_VERSION */);
+    if (abi < 0) printf("landlock_abi=0 landlock_errno=%d\n", errno); else printf("landlock_abi=%ld\n", abi);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) { printf("no_new_privs_errno=%d\n", errno); return 0; }
+    printf("no_new_privs=ok\n");
+    /* Notify on a syscall nobody calls here (getppid is fine: the probe never calls it). */
+    struct sock_filter insns[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = { .len = sizeof insns / sizeof insns[0], .filter = insns };
+    int fd = install_filter(&prog, 1);
+    if (fd < 0) printf("seccomp_user_notify=fail seccomp_errno=%d\n", errno);
+    else { printf("seccomp_user_notify=ok\n"); close(fd); }
+    fflush(stdout);
+    return 0;
+}
+
+static void usage(void) __attribute__((noreturn));
+static void usage(void)
+{
+    fprintf(stderr, "usage: agentsh-exec-wrapper --sock PATH --token T [--argv0 NAME] -- CMD [ARGS...]\n"
+                    "       agentsh-exec-wrapper --probe\n");
+    _exit(EXIT_REFUSED);
+}
+
+int main(int argc, char **argv)
+{
+    const char *sock_path = NULL, *token = NULL, *argv0 = NULL;
+    int i = 1;
+    if (argc == 2 && strcmp(argv[1], "--probe") == 0) return probe();
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) { i++; break; }
+        if (strcmp(argv[i], "--sock") == 0 && i + 1 < argc) sock_path = argv[++i];
+        else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc) token = argv[++i];
+        else if (strcmp(argv[i], "--argv0") == 0 && i + 1 < argc) argv0 = argv[++i];
+        else usage();
+    }
+    if (!sock_path || !token || i >= argc) usage();
+    char **cmd_argv = &argv[i];
+    char *cmd_path = resolve_command(cmd_argv[0]);
+    if (!cmd_path) {
+        fprintf(stderr, "agentsh-exec-wrapper: %s: command not found\n", cmd_argv[0]);
+        _exit(127);
+    }
+    if (argv0) cmd_argv[0] = (char *)argv0; /* e.g. "-bash" for a login shell; the path stays resolved */
+
+    int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (sock < 0) die("socket", errno);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    if (strlen(sock_path) >= sizeof addr.sun_path) die("supervisor socket path too long", 0);
+    strcpy(addr.sun_path, sock_path);
+    if (connect(sock, (struct sockaddr *)&addr, sizeof addr) != 0) die("connecting to the supervisor socket", errno);
+
+    size_t tlen = strlen(token);
+    if (tlen > 256) die("token too long", 0);
+    unsigned char hello[16 + 256];
+    memcpy(hello, "HELO", 4);
+    put_u32(hello + 4, PROTO_VERSION);
+    put_u32(hello + 8, (uint32_t)getpid());
+    put_u32(hello + 12, (uint32_t)tlen);
+    memcpy(hello + 16, token, tlen);
+    send_msg(sock, hello, 16 + tlen, -1);
+
+    static unsigned char buf[MSG_MAX];
+    int landlock_fd = -1;
+    size_t n = recv_msg(sock, buf, sizeof buf, &landlock_fd);
+    check_reject(buf, n);
+    if (n < 12 || memcmp(buf, "PLAN", 4) != 0) die("malformed plan from the supervisor", 0);
+    uint32_t flags = get_u32(buf + 4), count = get_u32(buf + 8);
+    size_t off = 12;
+    uint64_t keep_caps = ~(uint64_t)0;
+    if (flags & PLAN_CAPS) {
+        if (n < 20) die("malformed plan from the supervisor", 0);
+        keep_caps = (uint64_t)get_u32(buf + 12) | (uint64_t)get_u32(buf + 16) << 32;
+        off = 20;
+    }
+    if (count == 0 || count > MAX_INSNS || n != off + (size_t)count * sizeof(struct sock_filter))
+        die("malformed BPF program in the plan", 0);
+    if ((flags & PLAN_LANDLOCK) && landlock_fd < 0) die("plan names a Landlock ruleset but no fd came with it", 0);
+    if (!(flags & PLAN_LANDLOCK) && landlock_fd >= 0) { close(landlock_fd); landlock_fd = -1; }
+
+    /* The session's process group/session: the daemon signals the whole tree through it. */
+    if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
+
+    static struct sock_filter insns[MAX_INSNS];
+    for (uint32_t k = 0; k < count; k++) {
+        const unsigned char *p = buf + off + (size_t)k * 8;
+        insns[k].code = (uint16_t)(p[0] | p[1] << 8);
+        insns[k].jt = p[2];
+        insns[k].jf = p[3];
+        insns[k].k = get_u32(p + 4);
+    }
+    struct sock_fprog prog = { .len = (unsigned short)count, .filter = insns };
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("prctl(PR_SET_NO_NEW_PRIVS)", errno);
+    /* Single-threaded here, so TSYNC is not needed: the filter covers this task and everything
+     * it forks or clones from now on. */
+    int listener = install_filter(&prog, (flags & PLAN_WAIT_KILLABLE) != 0);
+    if (listener < 0) die("installing the seccomp filter", errno);
+
+    unsigned char lstn[8];
+    memcpy(lstn, "LSTN", 4);
+    put_u32(lstn + 4, 0);
+    send_msg(sock, lstn, sizeof lstn, listener);
+    close(listener);
+
+    int extra = -1;
+    n = recv_msg(sock, buf, sizeof buf, &extra);
+    if (extra >= 0) close(extra);
+    check_reject(buf, n);
+    if (n != 4 || memcmp(buf, "ARMD", 4) != 0) die("no arming acknowledgement from the supervisor", 0);
+
+    if (landlock_fd >= 0) {
+        if (syscall(__NR_landlock_restrict_self, landlock_fd, 0) != 0) die("landlock_restrict_self", errno);
+        close(landlock_fd);
+    }
+    close(sock);
+
+    /* Capability bounding set: what root (or anyone) can hold after the exec. */
+    if (flags & PLAN_CAPS) {
+        for (int cap = 0; cap < 64; cap++) {
+            if (keep_caps & ((uint64_t)1 << cap)) continue;
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+                if (errno == EINVAL) break; /* past CAP_LAST_CAP */
+                die("dropping capabilities (PR_CAPBSET_DROP)", errno);
+            }
+        }
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+            die("clearing ambient capabilities", errno);
+    }
+
+    extern char **environ;
+    execve(cmd_path, cmd_argv, environ);
+    int err = errno;
+    /* The supervisor denied the exec (EACCES) or the file cannot run: same codes as a shell. */
+    fprintf(stderr, "agentsh-exec-wrapper: %s: %s\n", cmd_argv[0], strerror(err));
+    _exit(err == ENOENT ? 127 : 126);
+}
