@@ -35,6 +35,7 @@ public final class EngineOptions {
     private final boolean strictReads;
     private final List<String> protectedPaths;
     private final List<String> readRoots;
+    private final List<String> alwaysDenied;
     private final ShellcOpaqueMode shellcOpaque;
     private final boolean execveEnforcement;
     private final Map<String, String> envInject;
@@ -49,6 +50,7 @@ public final class EngineOptions {
         this.strictReads = b.strictReads;
         this.protectedPaths = List.copyOf(b.protectedPaths);
         this.readRoots = List.copyOf(b.readRoots);
+        this.alwaysDenied = List.copyOf(b.alwaysDenied);
         this.shellcOpaque = b.shellcOpaque;
         this.execveEnforcement = b.execveEnforcement;
         this.envInject = Map.copyOf(b.envInject);
@@ -71,6 +73,7 @@ public final class EngineOptions {
         b.variables = variables; b.environment = environment; b.skipUndefinedVariables = skipUndefinedVariables;
         b.approvalsEnabled = approvalsEnabled; b.approvalsWhenDisabledAllow = approvalsWhenDisabledAllow;
         b.strictReads = strictReads; b.protectedPaths = protectedPaths; b.readRoots = readRoots;
+        b.alwaysDenied = alwaysDenied;
         b.shellcOpaque = shellcOpaque; b.execveEnforcement = execveEnforcement; b.envInject = envInject;
         b.envShimPath = envShimPath;
         return b;
@@ -88,6 +91,12 @@ public final class EngineOptions {
     public List<String> protectedPaths() { return protectedPaths; }
     /** {@code landlock.allow_read} roots (plus the loader paths, always): catch-all reads inside are allowed. */
     public List<String> readRoots() { return readRoots; }
+    /**
+     * Absolute paths (and everything beneath them) no policy can grant, for any operation: the
+     * daemon's own secrets (operator token, API keys file). Checked before the rules; rule name
+     * {@code protect-agentsh-secrets}.
+     */
+    public List<String> alwaysDenied() { return alwaysDenied; }
     public ShellcOpaqueMode shellcOpaque() { return shellcOpaque; }
     /** Whether exec-time enforcement (seccomp execve or ptrace) sees every command a script runs. */
     public boolean execveEnforcement() { return execveEnforcement; }
@@ -105,6 +114,7 @@ public final class EngineOptions {
         private boolean strictReads;
         private List<String> protectedPaths = DEFAULT_PROTECTED_PATHS;
         private List<String> readRoots = List.of();
+        private List<String> alwaysDenied = List.of();
         private ShellcOpaqueMode shellcOpaque = ShellcOpaqueMode.ENFORCE;
         private boolean execveEnforcement;
         private Map<String, String> envInject = Map.of();
@@ -127,6 +137,7 @@ public final class EngineOptions {
         public Builder strictReads(boolean b) { this.strictReads = b; return this; }
         public Builder protectedPaths(List<String> p) { this.protectedPaths = Objects.requireNonNull(p); return this; }
         public Builder readRoots(List<String> r) { this.readRoots = Objects.requireNonNull(r); return this; }
+        public Builder alwaysDenied(List<String> p) { this.alwaysDenied = Objects.requireNonNull(p); return this; }
         public Builder shellcOpaque(ShellcOpaqueMode m) { this.shellcOpaque = Objects.requireNonNull(m); return this; }
         public Builder execveEnforcement(boolean b) { this.execveEnforcement = b; return this; }
         public Builder envInject(Map<String, String> m) { this.envInject = Objects.requireNonNull(m); return this; }

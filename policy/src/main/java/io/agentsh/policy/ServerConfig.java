@@ -65,6 +65,18 @@ public final class ServerConfig {
     /** {@code approvals.when_disabled}: deny (default, fail closed) or allow. */
     public boolean approvalsWhenDisabledAllow() { return "allow".equals(string("approvals.when_disabled")); }
     public Path dataDir() { return Path.of(string("data_dir")); }
+    /** {@code <data_dir>/operator.token}: the local operator credential the daemon writes at start. */
+    public Path operatorTokenFile() { return dataDir().resolve(OPERATOR_TOKEN_NAME); }
+    public static final String OPERATOR_TOKEN_NAME = "operator.token";
+
+    /** Files no governed process may touch, whatever its policy says: the operator token and the API keys file. */
+    public List<String> daemonSecrets() {
+        List<String> s = new java.util.ArrayList<>();
+        s.add(operatorTokenFile().toAbsolutePath().normalize().toString());
+        String keys = apiKeysFile();
+        if (keys != null && !keys.isEmpty()) s.add(Path.of(keys).toAbsolutePath().normalize().toString());
+        return List.copyOf(s);
+    }
     public Path sessionsBaseDir() { return Path.of(string("sessions.base_dir")); }
     public Path auditSqlitePath() { return Path.of(string("audit.storage.sqlite_path")); }
 
@@ -87,7 +99,17 @@ public final class ServerConfig {
                 .execveEnforcement(bool("sandbox.ptrace.enabled") && bool("sandbox.ptrace.trace.execve")
                         || bool("sandbox.seccomp.enabled") && bool("sandbox.seccomp.execve.enabled"))
                 .envInject(stringMap("sandbox.env_inject"));
-        if (isSet("sandbox.protected_paths")) b.protectedPaths(strings("sandbox.protected_paths"));
+        List<String> prot = new java.util.ArrayList<>(isSet("sandbox.protected_paths")
+                ? strings("sandbox.protected_paths") : EngineOptions.DEFAULT_PROTECTED_PATHS);
+        // The data dir holds the daemon's state (audit db, trash, tokens): catch-all reads never reach it.
+        // Session dirs (FUSE workspace mounts) may live beneath it; then only its top level is protected.
+        Path data = dataDir().toAbsolutePath().normalize();
+        if (data.getNameCount() > 0) {
+            boolean sessionsInside = sessionsBaseDir().toAbsolutePath().normalize().startsWith(data);
+            prot.add(data + (sessionsInside ? "/*" : "/**"));
+        }
+        b.protectedPaths(prot);
+        b.alwaysDenied(daemonSecrets());
         String shim = string("policies.env_shim_path");
         if (shim != null && !shim.isEmpty()) b.envShimPath(shim);
         return b;

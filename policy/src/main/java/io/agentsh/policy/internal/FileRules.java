@@ -32,6 +32,7 @@ final class FileRules {
     static final String PROTECTED_PATH = "protected-path";
     static final String PROTECT_PERSISTENCE = "protect-persistence";
     static final String ALLOW_READ_ROOTS = "allow-read-roots";
+    static final String PROTECT_SECRETS = "protect-agentsh-secrets";
 
     private static final Verdict DEFAULT_READ = Verdict.simple(Decision.ALLOW, Decision.ALLOW, DEFAULT_ALLOW_READS, "");
     private static final Verdict DEFAULT_DENY = Verdict.simple(Decision.DENY, Decision.DENY, DEFAULT_DENY_FILES, "");
@@ -39,6 +40,8 @@ final class FileRules {
             "read of protected path {{.Path}} denied (no rule names it)");
     private static final Verdict PERSISTENCE = Verdict.simple(Decision.DENY, Decision.DENY, PROTECT_PERSISTENCE,
             "change to persistence path {{.Path}} denied (no rule names it)");
+    private static final Verdict SECRET = Verdict.simple(Decision.DENY, Decision.DENY, PROTECT_SECRETS,
+            "access to agentsh secret {{.Path}} denied");
     private static final Verdict READ_ROOT = Verdict.simple(Decision.ALLOW, Decision.ALLOW, ALLOW_READ_ROOTS, "");
 
     /** Pattern of one rule: its glob, how general it is, and its literal first path segment (null = any). */
@@ -52,6 +55,9 @@ final class FileRules {
     private final Glob[] protectedGlobs;
     private final String[] readRoots;
     private final Glob[] persistence;
+    /** Normalised always-denied paths, and their common leading text: the only paths worth comparing. */
+    private final String[] secrets;
+    private final String secretsPrefix;
 
     FileRules(List<FileRule> rules, EngineOptions o, Vars vars, Problems problems) {
         FileOperation[] ops = FileOperation.values();
@@ -102,6 +108,32 @@ final class FileRules {
         roots.addAll(EngineOptions.DEFAULT_LOADER_PATHS);
         readRoots = roots.toArray(new String[0]);
         persistence = persistenceGlobs(o);
+        List<String> sec = new ArrayList<>();
+        for (String p : o.alwaysDenied()) {
+            if (p != null && p.startsWith("/") && !p.equals("/")) sec.add(PathNorm.normalise(p));
+        }
+        secrets = sec.toArray(new String[0]);
+        secretsPrefix = commonPrefix(secrets);
+    }
+
+    private static String commonPrefix(String[] paths) {
+        if (paths.length == 0) return null;
+        String prefix = paths[0];
+        for (String p : paths) {
+            int n = Math.min(prefix.length(), p.length()), i = 0;
+            while (i < n && prefix.charAt(i) == p.charAt(i)) i++;
+            prefix = prefix.substring(0, i);
+        }
+        return prefix;
+    }
+
+    /** One of the daemon's secrets, or beneath one; a single startsWith for every other path. */
+    private boolean isSecret(String path) {
+        if (secretsPrefix == null || !path.startsWith(secretsPrefix)) return false;
+        for (String s : secrets) {
+            if (path.startsWith(s) && (path.length() == s.length() || path.charAt(s.length()) == '/')) return true;
+        }
+        return false;
     }
 
     private static Glob glob(String p, char sep, String what, SourcePos pos, Problems problems) {
@@ -208,6 +240,8 @@ final class FileRules {
 
     Verdict check(String rawPath, FileOperation op, long callerPid) {
         String path = PathNorm.normalise(rawPath);
+        // Before any rule: no policy, however broad or specific, grants the daemon's own secrets.
+        if (isSecret(path)) return SECRET;
         Rule[] rules = byOp[op.ordinal()].rulesFor(path);
         if (op.isReadLike()) return strictReads ? checkStrictRead(rules, path, callerPid) : checkRead(rules, path, callerPid);
         for (Rule r : rules) {
@@ -255,6 +289,7 @@ final class FileRules {
     }
 
     boolean isProtected(String path, long callerPid) {
+        if (isSecret(path)) return true;
         for (Glob g : protectedGlobs) if (g.matches(path)) return true;
         return isOtherProcessSecret(path, callerPid);
     }
