@@ -86,6 +86,7 @@ public final class Daemon implements AutoCloseable {
         ShimRoute shim = new ShimRoute(sessions, new CommandGate(audit, approvals, metrics), governed,
                 config.envInject());
         router.add("POST", "/api/v1/shim/exec", Access.UNIX_PEER, shim::handle);
+        new io.agentsh.core.api.CallerRoutes(governed, operatorToken).register(router);
         readiness.register("policy", policies::ready);
         Dispatcher dispatcher = new Dispatcher(router, config, keys, operatorToken, governed::isGoverned);
         server = new HttpApiServer(dispatcher, workers, config.maxRequestSize());
