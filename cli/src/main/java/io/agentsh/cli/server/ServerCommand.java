@@ -28,6 +28,12 @@ public final class ServerCommand implements Callable<Integer> {
             + "not acted on, and exit")
     boolean checkConfig;
 
+    @picocli.CommandLine.Mixin
+    io.agentsh.cli.guard.OperatorCredential operator;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
@@ -45,6 +51,11 @@ public final class ServerCommand implements Callable<Integer> {
             return 1;
         }
         for (Problem w : loaded.warnings()) System.err.println(w);
+        if (!checkConfig) {
+            // A second daemon inside a session could answer the shim in place of the real one.
+            Integer refused = operator.refusal("server", spec.commandLine().getErr());
+            if (refused != null) return refused;
+        }
         if (checkConfig) {
             for (String k : loaded.config().acceptedNotActedOn()) System.out.println("accepted, not acted on: " + k);
             System.out.println("ok");

@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.agentsh.cli.guard.OperatorCredential;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "install-shell", description = "Install the shell shim over /bin/sh (and /bin/bash with --bash).")
@@ -19,6 +21,9 @@ final class InstallShellCommand extends ShimOptions implements Callable<Integer>
 
     @Option(names = "--dry-run", description = "Print the plan, change nothing.")
     boolean dryRun;
+
+    @Mixin
+    OperatorCredential operator;
 
     @Option(names = HOST_ACK_FLAG, description = "Required to change the shells of this machine (--root /).")
     boolean ack;
@@ -38,6 +43,9 @@ final class InstallShellCommand extends ShimOptions implements Callable<Integer>
             if (dryRun) {
                 printPlan(r, shim, plan);
             } else {
+                // Changing the shells weakens governance: inside a session only with the operator credential.
+                Integer refused = operator.refusal("shim install-shell", err());
+                if (refused != null) return refused;
                 installer.apply(plan);
             }
             return 0;

@@ -2,7 +2,9 @@ package io.agentsh.cli.shim;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.agentsh.cli.guard.OperatorCredential;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "uninstall-shell", description = "Put the original /bin/sh (and /bin/bash with --bash) back.")
@@ -10,6 +12,9 @@ final class UninstallShellCommand extends ShimOptions implements Callable<Intege
 
     @Option(names = "--dry-run", description = "Print the plan, change nothing.")
     boolean dryRun;
+
+    @Mixin
+    OperatorCredential operator;
 
     @Option(names = HOST_ACK_FLAG, description = "Required to change the shells of this machine (--root /).")
     boolean ack;
@@ -25,6 +30,9 @@ final class UninstallShellCommand extends ShimOptions implements Callable<Intege
             if (dryRun) {
                 printPlan(r, null, plan);
             } else {
+                // Changing the shells weakens governance: inside a session only with the operator credential.
+                Integer refused = operator.refusal("shim uninstall-shell", err());
+                if (refused != null) return refused;
                 installer.apply(plan);
             }
             return 0;

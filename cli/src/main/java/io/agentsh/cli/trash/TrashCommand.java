@@ -164,6 +164,16 @@ public final class TrashCommand implements Runnable {
         @Option(names = "--session", description = "only this session's items (alone: all of them)") String session;
         @Option(names = "--dry-run", description = "show what would be removed") boolean dryRun;
         @Option(names = "--json", description = "the removed entries as JSON") boolean json;
+        @picocli.CommandLine.Mixin io.agentsh.cli.guard.OperatorCredential operator;
+
+        /** Purging destroys what the agent deleted: inside a session only with the operator credential. */
+        @Override public Integer call() {
+            if (!dryRun) {
+                Integer refused = operator.refusal("trash purge", spec.commandLine().getErr());
+                if (refused != null) return refused;
+            }
+            return super.call();
+        }
 
         @Override int runWithoutStore(PrintWriter out) {
             out.println(dryRun ? "would remove 0 entries (0 B)" : "removed 0 entr(y/ies)");
