@@ -43,3 +43,25 @@ t_exit_status() {
   [ "$RC" = 7 ] || why "bash -c 'exit 7' exited $RC"
 }
 check exit-status-propagates t_exit_status
+
+# CONTRACT §2 "No bypass by name or by variable": inside a governed session the agentsh CLI may
+# not take the shim off, even with AGENTSH_IN_SESSION set by the caller; the shim stays.
+t_uninstall_refused_in_session() {
+  run_cmd 90 bash -c 'AGENTSH_IN_SESSION=1 agentsh shim uninstall-shell --bash --i-understand-this-modifies-the-host'
+  [ "$RC" = 126 ] || { why "exit $RC, expected 126; stderr: ${ERR:0:200}"; return 1; }
+  [[ $ERR == *"shim uninstall-shell needs the operator credential inside a governed session"* ]] \
+    || { why "refusal line missing; stderr: ${ERR:0:200}"; return 1; }
+  cmp -s /bin/bash /usr/bin/agentsh-shell-shim && cmp -s /bin/sh /usr/bin/agentsh-shell-shim \
+    || why "the shim is no longer installed"
+}
+check shim-uninstall-refused-in-session t_uninstall_refused_in_session
+
+# The operator token is denied to governed processes whatever the policy says (protect-agentsh-secrets).
+t_operator_token_unreadable() {
+  local tok
+  tok=$(ls /var/lib/agentsh/operator.token 2>/dev/null)
+  [ -n "$tok" ] || { why "no /var/lib/agentsh/operator.token on the VM"; return 1; }
+  run_started 30 "cat $tok"
+  [ "$RC" != 0 ] && [[ $OUT != *[0-9a-f][0-9a-f][0-9a-f][0-9a-f]* ]] || why "token readable inside the session (exit $RC)"
+}
+check operator-token-unreadable t_operator_token_unreadable
