@@ -53,7 +53,7 @@ public final class ServerCommand implements Callable<Integer> {
         for (Problem w : loaded.warnings()) System.err.println(w);
         if (!checkConfig) {
             // A second daemon inside a session could answer the shim in place of the real one.
-            Integer refused = operator.refusal("server", spec.commandLine().getErr());
+            Integer refused = operator.refusal(io.agentsh.cli.guard.OperatorGuard.START_DAEMON, spec.commandLine().getErr());
             if (refused != null) return refused;
         }
         if (checkConfig) {

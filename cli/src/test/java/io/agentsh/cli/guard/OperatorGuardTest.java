@@ -76,6 +76,14 @@ class OperatorGuardTest {
         assertTrue(decide(CallerAnswer.UNREACHABLE, 1, Cred.VALID).message().contains("cannot be reached"));
     }
 
+    @Test void startingTheDaemonWhileNoneAnswersIsAllowedEvenUnderAForeignSeccompFilter() {
+        OperatorGuard g = new OperatorGuard(new FakeDaemon(CallerAnswer.UNREACHABLE), () -> 3);
+        assertTrue(g.check(OperatorGuard.START_DAEMON, cred(Cred.MISSING)).allowed());
+        assertEquals(false, g.check("shim uninstall-shell", cred(Cred.MISSING)).allowed());
+        OperatorGuard up = new OperatorGuard(new FakeDaemon(CallerAnswer.GOVERNED), () -> 3);
+        assertEquals(false, up.check(OperatorGuard.START_DAEMON, cred(Cred.MISSING)).allowed());
+    }
+
     @Test void theTokenIsSentTrimmedAndOnlyWhenNeeded() {
         FakeDaemon d = new FakeDaemon(CallerAnswer.GOVERNED);
         assertTrue(new OperatorGuard(d, () -> 0).check("server", cred(Cred.VALID)).allowed());
