@@ -53,6 +53,8 @@ public final class Daemon implements AutoCloseable {
     private final ExecService exec;
     private final OperatorToken operatorToken;
     private final HttpApiServer server;
+    private final ShimRoute shim;
+    private final Router router;
 
     private Daemon(DaemonConfig config, PolicyProvider policies, CommandLauncher launcher) throws Exception {
         this.config = config;
@@ -80,9 +82,9 @@ public final class Daemon implements AutoCloseable {
                 LOG.severe("api keys not loaded: " + e.getMessage());
             }
         }
-        Router router = new Router();
+        router = new Router();
         new ApiRoutes(config, sessions, exec, audit, store, approvals, policies, metrics, readiness).register(router);
-        ShimRoute shim = new ShimRoute(sessions, new CommandGate(audit, approvals, metrics), governed,
+        shim = new ShimRoute(sessions, new CommandGate(audit, approvals, metrics), governed,
                 config.envInject());
         router.add("POST", "/api/v1/shim/exec", Access.UNIX_PEER, shim::handle);
         readiness.register("policy", policies::ready);
@@ -160,9 +162,27 @@ public final class Daemon implements AutoCloseable {
 
     public DaemonConfig config() { return config; }
 
+    /** The shim route, for the kernel layer's arming seam. */
+    public ShimRoute shimRoute() { return shim; }
+
+    /** The API router, for layers that add routes (trash). */
+    public Router router() { return router; }
+
+    private final List<AutoCloseable> layers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A layer that lives as long as the daemon; closed first, in reverse order, on shutdown. */
+    public void addLayer(AutoCloseable layer) { layers.add(layer); }
+
     @Override
     public void close() {
         server.close();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            try {
+                layers.get(i).close();
+            } catch (Exception e) {
+                LOG.warning("closing " + layers.get(i).getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
         sessions.close();
         workers.shutdownNow();
         audit.close();

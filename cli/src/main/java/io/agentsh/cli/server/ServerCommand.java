@@ -51,8 +51,11 @@ public final class ServerCommand implements Callable<Integer> {
             return 0;
         }
         DaemonConfig dc = ConfigAdapter.from(loaded.config());
+        // Under kernel enforcement the supervisor sees every execve, so opaque `sh -c` scripts are
+        // not pre-denied by the API/shim check (the kernel checks each program they run).
+        boolean kernel = io.agentsh.core.layers.KernelLayer.wanted(loaded.config());
         FilePolicyProvider policies = new FilePolicyProvider(dc.policiesDir(), dc.defaultPolicy(),
-                loaded.config().engineOptions(), Duration.ofSeconds(1));
+                loaded.config().engineOptions().execveEnforcement(kernel), Duration.ofSeconds(1));
         Daemon daemon;
         try {
             daemon = Daemon.start(dc, policies);
@@ -67,6 +70,13 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (io.agentsh.proxy.dlp.DlpConfigException e) {
             daemon.close();
             System.err.println("dlp: " + e.getMessage());
+            return 1;
+        }
+        try {
+            io.agentsh.core.layers.Layers.install(daemon, loaded.config());
+        } catch (IllegalStateException e) {
+            daemon.close();
+            System.err.println(e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -72,6 +72,19 @@ public final class Session {
     public record ProxyInfo(String address, String mode, String dlpMode, java.util.List<String> patternNames) {}
 
     private volatile ProxyInfo proxy;
+    private volatile String networkProxyUrl;
+    private final Map<String, String> layerEnv = new ConcurrentHashMap<>();
+
+    /** The network layer's explicit proxy for this session (proxy_url in the session object), or null. */
+    public String networkProxyUrl() { return networkProxyUrl; }
+
+    public void networkProxyUrl(String url) { networkProxyUrl = url; }
+
+    /**
+     * Variables the daemon's layers put into every child of the session (proxy variables, LLM base
+     * URLs). Applied after the env policy: they are the daemon's, not the caller's.
+     */
+    public Map<String, String> layerEnv() { return layerEnv; }
 
     public ProxyInfo proxy() { return proxy; }
 
