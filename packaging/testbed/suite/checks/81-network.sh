@@ -25,6 +25,15 @@ check net-raw-tcp-blocked t_net_raw_tcp
 t_net_udp() { net_blocked "python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3); s.sendto(b\"x\",(\"$PRIVATE10_ADDR\",53)); print(s.recv(100).decode())'"; }
 check net-udp-blocked t_net_udp
 
+t_net_noproxy_blocked() { net_blocked "curl -s -m 5 --noproxy '*' http://$METADATA_ADDR/"; }
+check net-noproxy-curl-blocked t_net_noproxy_blocked
+
+t_net_python_allowed() {
+  run_started 30 "python3 -c 'import socket; s=socket.create_connection((\"$ALLOWED_NAME\",80),3); s.sendall(b\"GET /ok HTTP/1.0\\r\\nHost: $ALLOWED_NAME\\r\\n\\r\\n\"); print(s.recv(4096).decode())'" || return 1
+  [[ $OUT == *"$ALLOWED_MARKER"* ]] || why "allowed stand-in not reached from a python socket: rc=$RC ${OUT:0:120} ${ERR:0:120}"
+}
+check net-python-socket-allowed t_net_python_allowed
+
 t_net_allowed() {
   run_cmd 30 bash -c "curl -s -m 5 http://$ALLOWED_NAME/ok && curl -s -m 5 https://$ALLOWED_NAME/ok"
   [ "$(grep -c "$ALLOWED_MARKER" <<<"$OUT")" = 2 ] || why "allowed stand-in not reached over http and https: rc=$RC ${OUT:0:120} ${ERR:0:120}"

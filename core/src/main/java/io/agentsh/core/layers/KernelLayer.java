@@ -113,7 +113,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     public LaunchPlan plan(LaunchRequest r) throws LaunchException {
         Session s = session(r.sessionId());
         PendingArm arm = open(s, r.commandId(), plan(s));
-        List<String> argv = arm.argv(r.executable(), r.argv0(), r.args());
+        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             @Override
             public void started(long pid) {
@@ -137,7 +137,17 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
             return null;
         });
-        return arm.argv(path, argv0, args);
+        return withPrefix(s, arm.argv(path, argv0, args));
+    }
+
+    /** The session's launch prefix (network namespace entry) before the wrapper, which execs in place. */
+    private static List<String> withPrefix(Session s, List<String> argv) {
+        List<String> prefix = s.launchPrefix();
+        if (prefix.isEmpty()) return argv;
+        List<String> out = new java.util.ArrayList<>(prefix.size() + argv.size());
+        out.addAll(prefix);
+        out.addAll(argv);
+        return out;
     }
 
     private PendingArm open(Session s, String commandId, ArmingPlan plan) throws LaunchException {

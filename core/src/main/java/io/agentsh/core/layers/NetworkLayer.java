@@ -15,6 +15,7 @@ import io.agentsh.proxy.net.ProxyConfig;
 import io.agentsh.proxy.net.SessionNetwork;
 import io.agentsh.policy.ServerConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -28,12 +29,14 @@ import java.util.logging.Logger;
  * its URL is the session's proxy_url), closed with the session; NetEvents into the audit log
  * with the session's running command; the layer's counters on /metrics.
  *
- * <p>Commands are not yet placed in a transparent-mode namespace (the exec wrapper has no netns
- * step), so the service is started in explicit mode: proxy-aware clients are governed, raw
- * sockets are not. Said at start-up rather than pretending.
+ * <p>Transparent mode ({@code intercept_mode: all}): commands are placed in the session's network
+ * namespace by {@code nsenter --net=PATH} in front of the exec wrapper (the wrapper itself has no
+ * netns step yet). Commands the kernel layer does not launch are not placed there.
  */
 public final class NetworkLayer implements SessionListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NetworkLayer.class.getName());
+
+    private static final java.nio.file.Path NSENTER = java.nio.file.Path.of("/usr/bin/nsenter");
 
     private final Daemon daemon;
     private final NetworkService service;
@@ -61,13 +64,14 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         InetSocketAddress listenAddr = listen == null || listen.isBlank() ? null : parse(listen);
         boolean transparentAsked = "all".equals(cfg.string("sandbox.network.intercept_mode"))
                 || cfg.bool("sandbox.network.transparent.enabled");
-        if (transparentAsked) {
-            LOG.warning("sandbox.network: transparent interception asked for, but commands cannot yet join a "
-                    + "session network namespace; sessions use the explicit proxy (proxy-aware clients only)");
+        boolean transparent = transparentAsked && Files.isExecutable(NSENTER);
+        if (transparentAsked && !transparent) {
+            LOG.warning("sandbox.network: transparent interception asked for, but " + NSENTER + " is missing, so "
+                    + "commands cannot join the session network namespace; sessions use the explicit proxy");
         }
         NetworkLayer[] self = new NetworkLayer[1];
         NetworkService svc = NetworkService.start(ProxyConfig.of(dns), e -> { if (self[0] != null) self[0].event(e); },
-                new NetworkOptions(listenAddr, false, null, null));
+                new NetworkOptions(listenAddr, transparent, cfg.string("sandbox.network.transparent.subnet_base"), null));
         NetworkLayer n = new NetworkLayer(daemon, svc);
         self[0] = n;
         daemon.sessions().addListener(n);
@@ -94,6 +98,9 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         networks.put(s.id(), net);
         s.layerEnv().putAll(net.environment());
         s.networkProxyUrl(net.proxyUrl());
+        // Transparent mode: commands start in the session's namespace (nsenter execs in place, so
+        // the exec wrapper after it keeps the pid the kernel layer armed).
+        net.netnsPath().ifPresent(p -> s.launchPrefix(List.of(NSENTER.toString(), "--net=" + p, "--")));
     }
 
     @Override

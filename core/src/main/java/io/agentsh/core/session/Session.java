@@ -86,6 +86,17 @@ public final class Session {
      */
     public Map<String, String> layerEnv() { return layerEnv; }
 
+    private volatile java.util.List<String> launchPrefix = java.util.List.of();
+
+    /**
+     * A program (with its arguments) every command of the session is started through before the
+     * exec wrapper, e.g. {@code nsenter --net=PATH --} to place it in the session's network
+     * namespace. It must exec its last argument in place (same pid). Empty: none.
+     */
+    public java.util.List<String> launchPrefix() { return launchPrefix; }
+
+    public void launchPrefix(java.util.List<String> prefix) { launchPrefix = java.util.List.copyOf(prefix); }
+
     public ProxyInfo proxy() { return proxy; }
 
     public void proxy(ProxyInfo p) { proxy = p; }
