@@ -74,5 +74,14 @@ class KernelLayerTest {
         assertFalse(out.contains("root:"), out);
         assertNotEquals(0, j.at("/result/exit_code").asInt());
         assertTrue(j.at("/result/stderr").asText().contains("Permission denied"), j.toString());
+        // The supervisor's denial reaches the audit log under the command's id.
+        String cmd = j.at("/command_id").asText();
+        boolean found = false;
+        for (int i = 0; i < 50 && !found; i++) {
+            TestDaemon.Reply h = d.get("/api/v1/sessions/" + sid + "/history?command_id=" + cmd);
+            found = h.body().contains("\"source\":\"seccomp\"") && h.body().contains("/etc/shadow");
+            if (!found) Thread.sleep(100);
+        }
+        assertTrue(found, "no seccomp event for /etc/shadow in the session's history");
     }
 }
