@@ -2,7 +2,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/jdk.sh"
 
-jvm_flags() { grep -v '^\s*#' "$ROOT/packaging/jvm.options" | grep -v '^\s*$' | tr '\n' ' '; }
+# The same options file the native front end reads (installed as /usr/lib/agentsh/jvm.options),
+# minus its class path line (we run from the build tree).
+jvm_flags() { grep -v '^\s*#' "$ROOT/shim-native/src/jvm.options" | grep -v '^\s*$' | grep -v '^-Djava.class.path=' | tr '\n' ' '; }
 
 # The agentsh entry point in this tree: io.agentsh.cli.Main once the root command is merged, else
 # the development root of the daemon verbs (cli test classes).

@@ -184,7 +184,8 @@ find "$STAGE" -type d -exec chmod 0755 {} +
 step "dpkg-deb"
 mkdir -p dist
 rm -f "dist/$DEB_NAME.deb"
-dpkg-deb --root-owner-group -Zxz --build "$STAGE" "dist/$DEB_NAME.deb"
+# gzip: xz took over 3 minutes on a busy 2-core machine for 8% less size; every dpkg reads gzip.
+dpkg-deb --root-owner-group -Zgzip -z6 --build "$STAGE" "dist/$DEB_NAME.deb"
 ls -l "dist/$DEB_NAME.deb"
 
 if [ $lint = 1 ]; then

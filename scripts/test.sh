@@ -37,7 +37,7 @@ if [ $mvn_rc = 0 ]; then
   step ".deb"
   if bash scripts/build.sh --no-maven 2>&1 | tee "$LOGS/build.log"; [ "${PIPESTATUS[0]}" = 0 ]; then
     deb=$(ls -t dist/agentsh_*_amd64.deb | head -1)
-    deb_line=".deb: $deb ($(du -h "$deb" | cut -f1)), lintian: $(grep -cE '^[EW]:' packaging/target/deb/lintian.txt 2>/dev/null || echo 0) errors/warnings"
+    deb_line=".deb: $deb ($(du -h "$deb" | cut -f1)), lintian: $(grep -cE '^[EW]:' packaging/target/deb/lintian.txt 2>/dev/null || true) errors/warnings"
     step "testbed: end-to-end security suite"
     packaging/testbed/vm.sh --deb "$deb" --out "$LOGS/testbed" --timeout 1200 -- \
       '"$TESTBED_BASH" /opt/agentsh-testbed/suite/run.sh' 2>&1 | tee "$LOGS/suite.log"

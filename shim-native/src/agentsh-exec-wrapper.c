@@ -16,7 +16,9 @@
  *                            sock_filter[insn_count]
  *                            (+ SCM_RIGHTS: the Landlock ruleset fd when flags & PLAN_LANDLOCK)
  *                      RJCT  reason text   (the daemon refused: exit 126)
- *   wrapper -> daemon  LSTN  u32 0        + SCM_RIGHTS: the seccomp listener fd
+ *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
+ *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
+ *                            daemon sees it; that child arms itself and execs the command)
  *   daemon  -> wrapper ARMD               (the supervisor is serving the listener)
  *                      RJCT  reason text
  */
@@ -30,8 +32,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -42,6 +49,7 @@
 #define PLAN_LANDLOCK 0x2u
 #define PLAN_WAIT_KILLABLE 0x4u
 #define PLAN_CAPS 0x8u
+#define PLAN_PIDNS 0x10u /* new PID + mount namespace, fresh /proc; LSTN carries the child's pid */
 #define MAX_INSNS 4096u
 #define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
 
@@ -160,6 +168,90 @@ static int install_filter(struct sock_fprog *prog, int killable)
     return (int)fd;
 }
 
+/* ---- PID namespace (PLAN_PIDNS) ------------------------------------------------------------
+ * unshare(NEWPID|NEWNS) only affects children, so the wrapper forks: the child is pid 1 of the
+ * new namespace, mounts a fresh /proc in its private mount namespace, and carries on arming and
+ * execs the command; the parent stays outside, forwards signals to it and exits with its exact
+ * status (re-raising a fatal signal), so the daemon sees the command as its own child. The
+ * parent runs no command code and is not reachable from inside the namespace. */
+static pid_t relay_target;
+
+static void relay_signal(int sig)
+{
+    if (relay_target > 0) kill(relay_target, sig);
+}
+
+static void relay_child(pid_t child) __attribute__((noreturn));
+static void relay_child(pid_t child)
+{
+    relay_target = child;
+    static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
+    struct sigaction sa = { .sa_handler = relay_signal };
+    sigemptyset(&sa.sa_mask);
+    for (size_t k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++) sigaction(forwarded[k], &sa, NULL);
+    int st;
+    pid_t r;
+    do r = waitpid(child, &st, 0); while (r < 0 && errno == EINTR);
+    if (r < 0) _exit(EXIT_REFUSED);
+    if (WIFEXITED(st)) _exit(WEXITSTATUS(st));
+    int sig = WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL;
+    signal(sig, SIG_DFL);
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_UNBLOCK, &all, NULL);
+    kill(getpid(), sig);
+    _exit(128 + sig);
+}
+
+/* The session's Landlock ruleset names the daemon's /proc (it is in every read list, see
+ * LandlockConfig.SYSTEM_READ); the fresh /proc mounted here is another filesystem, so it gets
+ * the same read-only rule. (The daemon hands each PID-namespaced command a ruleset of its own,
+ * so this rule does not accumulate in a shared one.) */
+struct ll_path_beneath { uint64_t allowed_access; int32_t parent_fd; } __attribute__((packed));
+#define LL_ACCESS_READ (1ULL << 2 | 1ULL << 3) /* LANDLOCK_ACCESS_FS_READ_FILE | READ_DIR */
+
+static void allow_new_proc(int landlock_fd)
+{
+    int proc = open("/proc", O_PATH | O_CLOEXEC | O_DIRECTORY);
+    if (proc < 0) die("opening the new /proc", errno);
+    struct ll_path_beneath attr = { .allowed_access = LL_ACCESS_READ, .parent_fd = proc };
+    if (syscall(__NR_landlock_add_rule, landlock_fd, 1 /* LANDLOCK_RULE_PATH_BENEATH */, &attr, 0) != 0)
+        die("landlock_add_rule for the new /proc", errno);
+    close(proc);
+}
+
+/* Returns, in the child only, the child's pid as the parent (and the daemon) see it. */
+static uint32_t enter_pid_namespace(int sock, int landlock_fd)
+{
+    if (unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) die("unshare(CLONE_NEWPID|CLONE_NEWNS)", errno);
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) die("pipe", errno);
+    pid_t child = fork();
+    if (child < 0) die("fork into the PID namespace", errno);
+    if (child > 0) {
+        close(p[0]);
+        uint32_t outer = (uint32_t)child;
+        if (write(p[1], &outer, sizeof outer) != (ssize_t)sizeof outer) { kill(child, SIGKILL); die("pipe write", errno); }
+        close(sock);
+        if (landlock_fd >= 0) close(landlock_fd);
+        relay_child(child); /* keeps p[1] open: the child sees POLLHUP only when this process is gone */
+    }
+    close(p[1]);
+    /* If the parent dies the namespace's init dies, and with it every process of the namespace. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die("prctl(PR_SET_PDEATHSIG)", errno);
+    uint32_t outer = 0;
+    ssize_t got;
+    do got = read(p[0], &outer, sizeof outer); while (got < 0 && errno == EINTR);
+    if (got != (ssize_t)sizeof outer || outer == 0) die("no pid from the namespace parent", 0);
+    struct pollfd pf = { .fd = p[0], .events = POLLIN };
+    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) die("the namespace parent is gone", 0);
+    close(p[0]);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
+    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
+    if (landlock_fd >= 0) allow_new_proc(landlock_fd);
+    return outer;
+}
+
 /* --probe: what detect needs to know, measured by really doing it in this (child) process. */
 static int probe(void)
 {
@@ -248,6 +340,9 @@ int main(int argc, char **argv)
 
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
+    /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
+    uint32_t exec_pid = 0;
+    if (flags & PLAN_PIDNS) exec_pid = enter_pid_namespace(sock, landlock_fd);
 
     static struct sock_filter insns[MAX_INSNS];
     for (uint32_t k = 0; k < count; k++) {
@@ -267,7 +362,7 @@ int main(int argc, char **argv)
 
     unsigned char lstn[8];
     memcpy(lstn, "LSTN", 4);
-    put_u32(lstn + 4, 0);
+    put_u32(lstn + 4, exec_pid);
     send_msg(sock, lstn, sizeof lstn, listener);
     close(listener);
 

@@ -72,6 +72,7 @@ if [ "${TESTBED_INSTALL:-1}" = 1 ]; then
   # and its checks say what is missing.
   setsid agentsh server --config /etc/agentsh/config.yaml >"$OUT/server.log" 2>&1 </dev/null &
   echo $! >/run/agentsh-testbed-server.pid
+  disown  # tests kill and restart it; no job notices from this shell
   server_ok=0
   for _ in $(seq 300); do
     if curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null 2>&1; then server_ok=1; break; fi

@@ -146,6 +146,16 @@ public final class Daemon implements AutoCloseable {
 
     public int httpPort() { return server.tcpPort(); }
 
+    /** The API's router: other layers register their routes here (e.g. TrashRoutes). */
+    public Router router() { return router; }
+
+    /** The session the calling process runs in (by its pid), or null for a caller outside any. */
+    public io.agentsh.core.session.Session sessionOf(io.agentsh.core.server.Caller caller) {
+        int pid = caller.pid();
+        String id = pid > 0 ? governed.sessionOf(pid) : null;
+        return id == null ? null : sessions.find(id);
+    }
+
     public Path unixSocketPath() { return server.unixPath(); }
 
     public Readiness readiness() { return readiness; }
@@ -164,9 +174,6 @@ public final class Daemon implements AutoCloseable {
 
     /** The shim route, for the kernel layer's arming seam. */
     public ShimRoute shimRoute() { return shim; }
-
-    /** The API router, for layers that add routes (trash). */
-    public Router router() { return router; }
 
     private final List<AutoCloseable> layers = new java.util.concurrent.CopyOnWriteArrayList<>();
 

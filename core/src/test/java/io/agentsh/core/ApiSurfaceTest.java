@@ -133,6 +133,31 @@ class ApiSurfaceTest {
     }
 
     @Test
+    void idleSessionsAreReaped() throws Exception {
+        try (TestDaemon d = TestDaemon.start(new FakePolicies(Map.of(), null), b -> {
+            b.idleTimeout = Duration.ofMillis(500);
+            b.cleanupInterval = Duration.ofSeconds(1);
+        })) {
+            String sid = d.session(Files.createTempDirectory("agentsh-idle-"), null);
+            assertEquals(200, d.get("/api/v1/sessions/" + sid).status());
+            int status = 200;
+            for (int i = 0; i < 100 && status == 200; i++) {
+                Thread.sleep(100);
+                status = d.get("/api/v1/sessions/" + sid).status();
+            }
+            assertEquals(404, status, "an idle session is ended by the reaper");
+            // the session leaves the table before its session_destroyed event is written
+            boolean recorded = false;
+            for (int i = 0; i < 50 && !recorded; i++) {
+                recorded = d.get("/api/v1/events/search?session_id=" + sid + "&type=session_destroyed").body()
+                        .contains("idle_timeout");
+                if (!recorded) Thread.sleep(50);
+            }
+            assertTrue(recorded, "session_destroyed with reason idle_timeout");
+        }
+    }
+
+    @Test
     void nonLoopbackWithoutAuthIsRefused() {
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> TestDaemon.start(new FakePolicies(Map.of(), null), b -> b.httpAddr = "0.0.0.0:0"));

@@ -91,7 +91,7 @@ public final class ApiClient {
 
     /** Sends a request and returns whatever came back. */
     public Response send(String method, String path, String jsonBody) throws IOException {
-        try (Conn c = open()) {
+        try (Conn c = connect(method, path)) {
             ScheduledFuture<?> watchdog = timeout.isZero() ? null
                     : TIMER.schedule(c::closeQuietly, timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
@@ -116,7 +116,7 @@ public final class ApiClient {
      */
     public void stream(String method, String path, String jsonBody, BiConsumer<String, String> onEvent)
             throws IOException {
-        try (Conn c = open()) {
+        try (Conn c = connect(method, path)) {
             write(c.out, method, path, jsonBody);
             Head h = readHead(c.in);
             if (h.status < 200 || h.status >= 300) {
@@ -198,6 +198,24 @@ public final class ApiClient {
         if (c < 0 && buf.size() == 0) return null;
         String s = buf.toString(StandardCharsets.UTF_8);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Connects, describing a failure the way the reference's Go client does. */
+    private Conn connect(String method, String path) throws IOException {
+        try {
+            return open();
+        } catch (IOException e) {
+            String verb = method.charAt(0) + method.substring(1).toLowerCase(Locale.ROOT);
+            String where = "unix".equals(server.getScheme())
+                    ? "dial unix " + server.getPath()
+                    : "dial tcp " + server.getHost() + ":" + (server.getPort() < 0 ? 80 : server.getPort());
+            String why = e instanceof java.net.ConnectException || (e.getMessage() != null
+                    && e.getMessage().contains("refused")) ? "connect: connection refused"
+                    : e instanceof java.net.SocketTimeoutException ? "i/o timeout"
+                    : e.getMessage() != null && e.getMessage().contains("No such file") ? "connect: no such file or directory"
+                    : String.valueOf(e.getMessage());
+            throw new java.net.ConnectException(verb + " \"" + server + path + "\": " + where + ": " + why);
+        }
     }
 
     private Conn open() throws IOException {

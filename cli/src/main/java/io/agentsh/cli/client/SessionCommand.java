@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 /** agentsh session create|list|info|destroy (cli-api-shim.md §1.4). */
 @Command(name = "session", description = "Manage sessions",
         subcommands = {SessionCommand.Create.class, SessionCommand.ListSessions.class, SessionCommand.Info.class,
+                SessionUpdate.class,
                 SessionCommand.Destroy.class})
 public final class SessionCommand {
 

@@ -50,12 +50,14 @@ public final class ServerCommand implements Callable<Integer> {
             System.out.println("ok");
             return 0;
         }
+        long tConfig = System.nanoTime();
         DaemonConfig dc = ConfigAdapter.from(loaded.config());
         // Under kernel enforcement the supervisor sees every execve, so opaque `sh -c` scripts are
         // not pre-denied by the API/shim check (the kernel checks each program they run).
         boolean kernel = io.agentsh.core.layers.KernelLayer.wanted(loaded.config());
         FilePolicyProvider policies = new FilePolicyProvider(dc.policiesDir(), dc.defaultPolicy(),
                 loaded.config().engineOptions().execveEnforcement(kernel), Duration.ofSeconds(1));
+        long tPolicy = System.nanoTime();
         Daemon daemon;
         try {
             daemon = Daemon.start(dc, policies);
@@ -87,7 +89,8 @@ public final class ServerCommand implements Callable<Integer> {
         System.out.println("agentsh server listening on " + dc.httpAddr());
         System.out.flush();
         java.util.logging.Logger.getLogger("io.agentsh.cli.server").info("ready " + java.lang.management
-                .ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start");
+                .ManagementFactory.getRuntimeMXBean().getUptime() + " ms after JVM start (policy "
+                + (tPolicy - tConfig) / 1_000_000 + " ms, daemon " + (System.nanoTime() - tPolicy) / 1_000_000 + " ms)");
         stopped.await();
         return 0;
     }

@@ -111,6 +111,12 @@ class ClientVerbsTest {
     }
 
     @Test
+    void unreachableServerIsReportedLikeTheReference() {
+        assertEquals(new Run(1, "", "Post \"http://127.0.0.1:1/api/v1/sessions/x/exec\": dial tcp 127.0.0.1:1: "
+                + "connect: connection refused\n"), run("--server", "http://127.0.0.1:1", "exec", "x", "--", "/bin/true"));
+    }
+
+    @Test
     void execAutoCreatesAMissingSession() {
         Run r = run("exec", "--server", server, "--root", ws.toString(), "auto-created-1", "--", "/bin/echo", "x");
         assertEquals(new Run(0, "x\n", ""), r);

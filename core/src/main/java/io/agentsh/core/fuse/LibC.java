@@ -52,5 +52,9 @@ public interface LibC {
     int faccessat(int dirfd, String path, int mode, int flags);
     int umount2(String target, int flags);
     Pointer malloc(@size_t long size);
+    @ssize_t long lgetxattr(String path, String name, Pointer value, @size_t long size);
+    @ssize_t long llistxattr(String path, Pointer list, @size_t long size);
+    int lsetxattr(String path, String name, Pointer value, @size_t long size, int flags);
+    int lremovexattr(String path, String name);
     int geteuid();
 }

@@ -390,15 +390,35 @@ final class WorkspaceFs extends FuseStubFS {
         else C.fchownat(rootFd, relPath, uid, gid, LibC.AT_SYMLINK_NOFOLLOW);
     }
 
-    // ---- extended attributes: not passed through (yet); answer as a filesystem without them ----
+    // ---- extended attributes: passed through (on the backing path, never following a final symlink) ----
 
-    @Override public int getxattr(String path, String name, Pointer value, @size_t long size) { return -LibC.ENODATA; }
+    private String backing(String path) { return path.equals("/") ? procRoot : procRoot + path; }
 
-    @Override public int listxattr(String path, Pointer list, @size_t long size) { return 0; }
-
-    @Override public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        return -LibC.ENOTSUP;
+    @Override public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        if (isHidden(path)) return -LibC.ENOENT;
+        int d = check(path, FileOperation.READ);
+        if (d != 0) return d;
+        return err(C.lgetxattr(backing(path), name, size == 0 ? null : value, size));
     }
 
-    @Override public int removexattr(String path, String name) { return -LibC.ENODATA; }
+    @Override public int listxattr(String path, Pointer list, @size_t long size) {
+        if (isHidden(path)) return -LibC.ENOENT;
+        int d = check(path, FileOperation.READ);
+        if (d != 0) return d;
+        return err(C.llistxattr(backing(path), size == 0 ? null : list, size));
+    }
+
+    @Override public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        if (isHidden(path)) return -LibC.ENOENT;
+        int d = check(path, FileOperation.WRITE);
+        if (d != 0) return d;
+        return err(C.lsetxattr(backing(path), name, value, size, flags));
+    }
+
+    @Override public int removexattr(String path, String name) {
+        if (isHidden(path)) return -LibC.ENOENT;
+        int d = check(path, FileOperation.WRITE);
+        if (d != 0) return d;
+        return err(C.lremovexattr(backing(path), name));
+    }
 }

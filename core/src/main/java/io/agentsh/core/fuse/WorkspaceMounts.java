@@ -84,7 +84,14 @@ public final class WorkspaceMounts implements AutoCloseable {
 
     /** A view mounted on first use ({@code sandbox.fuse.deferred}): the exec path calls {@link DeferredMount#get()}. */
     public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace) {
-        return new DeferredMount(() -> mount(sessionId, workspace, spec, withNamespace));
+        return defer(sessionId, workspace, spec, withNamespace, null, List.of());
+    }
+
+    /** As {@link #defer(String, Path, ViewSpec, boolean)}, with {@code deferred_marker_file} and {@code deferred_enable_command}. */
+    public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace,
+                               Path markerFile, List<String> enableCommand) {
+        return new DeferredMount(() -> mount(sessionId, workspace, spec, withNamespace), WorkspaceMounts::fuseAvailable,
+                markerFile, enableCommand);
     }
 
     public Optional<WorkspaceMount> get(String sessionId) { return Optional.ofNullable(mounts.get(sessionId)); }

@@ -42,8 +42,7 @@ public final class TrashLayer implements AutoCloseable {
         }
         SoftDeleter deleter = new SoftDeleter(store, e -> softDeleted(daemon, e));
         new TrashRoutes(new TrashApi(store), c -> {
-            String sid = c.peerPid() > 0 ? daemon.governed().sessionOf(c.peerPid()) : null;
-            Session s = sid == null ? null : daemon.sessions().find(sid);
+            Session s = daemon.sessionOf(c);
             return s == null ? TrashApi.Caller.OPERATOR : new TrashApi.Caller(s.id(), s.workspace());
         }).register(daemon.router());
         TrashLayer t = new TrashLayer(store, deleter);

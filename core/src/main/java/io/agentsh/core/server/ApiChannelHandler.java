@@ -79,6 +79,9 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
             localPort = la.getPort();
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        // One request at a time per connection: responses must go out in request order, so the
+        // next request is not read until this one is answered.
+        ch.config().setAutoRead(false);
         Dispatcher.Incoming in = new Dispatcher.Incoming(req.method().name(), qs.path(), qs.parameters(), headers,
                 body, unixSocket, pid, uid, remote, remotePort, localPort);
         try {
@@ -101,6 +104,7 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         else resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ChannelFuture f = ch.writeAndFlush(resp);
         if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+        else f.addListener(done -> resume(ch));
     }
 
     /** Server-sent events: chunked, one frame per send, ends with the body producer. */
@@ -134,6 +138,13 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
             LOG.log(Level.WARNING, "event stream failed", e);
         } finally {
             ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static void resume(Channel ch) {
+        if (ch.isActive()) {
+            ch.config().setAutoRead(true);
+            ch.read();
         }
     }
 

@@ -73,7 +73,8 @@ public final class Dispatcher {
                 keyId = k.id();
             }
         }
-        Caller caller = new Caller(role, keyId, operator, in.unixSocket(), in.peerPid(), in.peerUid(), in.remote());
+        Caller caller = new Caller(role, keyId, operator, in.unixSocket(), in.peerPid(), in.peerUid(), in.remote(),
+                in.remotePort(), in.localPort());
         switch (access) {
             case APPROVER, ADMIN -> {
                 boolean roleOk = role == Role.ADMIN || (access == Access.APPROVER && role == Role.APPROVER);
@@ -82,7 +83,7 @@ public final class Dispatcher {
                     throw new ApiException(403, "forbidden");
                 }
                 // A process inside a governed session never approves, whatever credential it holds.
-                int pid = in.unixSocket() ? in.peerPid() : PeerProcesses.tcpClientPid(in.remotePort(), in.localPort());
+                int pid = caller.pid();
                 if (pid > 0 && insideSession.test(pid)) {
                     throw new ApiException(403, "forbidden: caller runs inside an agentsh session");
                 }

@@ -1,6 +1,5 @@
 package io.agentsh.core.server;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,8 @@ public final class Router {
 
     public record Match(Route route, Map<String, String> params, boolean pathKnown) {}
 
-    private final List<Route> routes = new ArrayList<>();
+    /** Layers may add routes while the server runs (copy-on-write: reads never lock). */
+    private final List<Route> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Router add(String method, String template, Access access, Handler handler) {
         routes.add(new Route(method, split(template), handler, access));

@@ -157,6 +157,32 @@ class WorkspaceViewTest {
         }
     }
 
+    @Test void concurrentDeletesAllLandInTheTrash() throws Exception {
+        for (int i = 0; i < 200; i++) Files.writeString(ws.resolve("c" + i), "content " + i);
+        Result r = inSession("for k in 0 1 2 3; do (for i in $(seq $k 4 199); do rm c$i; done) & done; wait; ls -A | wc -l");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("0", r.out().trim());
+        List<TrashEntry> l = store.list("sess-1");
+        assertEquals(200, l.size());
+        assertEquals(200, l.stream().map(TrashEntry::token).distinct().count());
+        TrashEntry some = l.get(77);
+        store.restore(some.token(), null, false);
+        String name = Path.of(some.originalPath()).getFileName().toString();
+        assertEquals("content " + name.substring(1), Files.readString(ws.resolve(name)));
+    }
+
+    @Test void extendedAttributesPassThrough() throws Exception {
+        Path f = view.mountPoint().resolve("x.txt");
+        Files.writeString(f, "x");
+        var v = Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        v.write("agentsh.test", java.nio.ByteBuffer.wrap("value".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(v.list().contains("agentsh.test"));
+        var back = Files.getFileAttributeView(ws.resolve("x.txt"), java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(back.size("agentsh.test"));
+        back.read("agentsh.test", buf);
+        assertEquals("value", new String(buf.array(), StandardCharsets.UTF_8));
+    }
+
     @Test void deniedWriteIsEaccesAndChangesNothing() throws Exception {
         assertThrows(AccessDeniedException.class, () -> Files.writeString(view.mountPoint().resolve("secret.txt"), "x"));
         Result r = inSession("echo leak > secret.txt");

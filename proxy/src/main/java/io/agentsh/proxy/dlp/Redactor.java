@@ -65,7 +65,8 @@ public final class Redactor {
 
     /**
      * Scans process output. Output that is not valid UTF-8 or holds a NUL byte is treated as
-     * binary and passed through untouched (the returned array is the argument itself).
+     * binary and passed through untouched (the returned array is the argument itself). In block
+     * mode output with a secret is replaced by one line naming the detectors.
      */
     public OutputRedaction redactOutput(byte[] output) {
         if (!active() || output.length == 0) {
@@ -76,6 +77,11 @@ public final class Redactor {
             return new OutputRedaction(output, Redaction.unchanged(""), true);
         }
         Redaction r = redactText(text);
+        if (r.blocked()) {
+            // Fail closed for callers that only look at bytes(): the output is withheld, not passed on.
+            return new OutputRedaction(("agentsh: output withheld, " + r.blockReason() + "\n").getBytes(StandardCharsets.UTF_8),
+                    r, false);
+        }
         byte[] bytes = r.text() == text ? output : r.text().getBytes(StandardCharsets.UTF_8);
         return new OutputRedaction(bytes, r, false);
     }

@@ -63,6 +63,7 @@ final class Exchange {
     private final String model;
     private final List<FieldRedaction> requestRedactions;
     private final int maxBodyBytes;
+    private final Runnable onResponseWritten;
 
     private Channel upstream;
     private ChannelPool pool;
@@ -77,7 +78,7 @@ final class Exchange {
 
     Exchange(LlmProxy proxy, LlmSession session, String requestId, Dialect dialect, ChannelHandlerContext client,
              boolean clientKeepAlive, long startNanos, String method, String path, String model,
-             List<FieldRedaction> requestRedactions, int maxBodyBytes) {
+             List<FieldRedaction> requestRedactions, int maxBodyBytes, Runnable onResponseWritten) {
         this.proxy = proxy;
         this.session = session;
         this.requestId = requestId;
@@ -90,6 +91,7 @@ final class Exchange {
         this.model = model;
         this.requestRedactions = requestRedactions;
         this.maxBodyBytes = maxBodyBytes;
+        this.onResponseWritten = onResponseWritten;
     }
 
     void attach(Channel upstream, ChannelPool pool) {
@@ -265,7 +267,7 @@ final class Exchange {
             if (!clientKeepAlive || !f.isSuccess()) {
                 f.channel().close();
             } else {
-                f.channel().config().setAutoRead(true);   // ready for the client's next request
+                onResponseWritten.run();   // ready for the client's next request
             }
         };
     }

@@ -57,8 +57,38 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         this.fixedRoute = fixedRoute;
     }
 
+    /** Requests a client sent before the previous response was done (HTTP pipelining), answered in order. */
+    private final java.util.ArrayDeque<FullHttpRequest> queued = new java.util.ArrayDeque<>();
+    private boolean busy;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (busy) {
+            queued.add(req.retain());
+            return;
+        }
+        busy = true;
+        handle(ctx, req);
+    }
+
+    /** The response to the current request is written: take the next queued one, or read again. */
+    private void responseWritten(ChannelHandlerContext ctx) {
+        busy = false;
+        current = null;
+        FullHttpRequest next = queued.poll();
+        if (next == null) {
+            ctx.channel().config().setAutoRead(true);
+            return;
+        }
+        busy = true;
+        try {
+            handle(ctx, next);
+        } finally {
+            next.release();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (!req.decoderResult().isSuccess()) {
             reply(ctx, ErrorResponses.of(null, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false, 0), false);
@@ -148,7 +178,7 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             session.log.appendBody(requestId + ".json", dlp.body());
         }
         Exchange ex = new Exchange(proxy, session, requestId, dialect, ctx, keepAlive, start, req.method().name(),
-                route.path(), model, dlp.redactions(), proxy.settings().maxBodyBytes());
+                route.path(), model, dlp.redactions(), proxy.settings().maxBodyBytes(), () -> responseWritten(ctx));
         current = ex;
         ChannelPool pool = proxy.upstreams().pool(origin, ctx.channel().eventLoop());
         pool.acquire().addListener((Future<Channel> f) -> {
@@ -215,10 +245,11 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
         return b;
     }
 
-    private static void reply(ChannelHandlerContext ctx, FullHttpResponse resp, boolean keepAlive) {
+    private void reply(ChannelHandlerContext ctx, FullHttpResponse resp, boolean keepAlive) {
+        ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(resp).addListener(keepAlive ? (ChannelFutureListener) f -> {
             if (f.isSuccess()) {
-                f.channel().config().setAutoRead(true);
+                responseWritten(ctx);
             } else {
                 f.channel().close();
             }
@@ -237,6 +268,10 @@ final class FrontendHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     public void channelInactive(ChannelHandlerContext ctx) {
         if (current != null) {
             current.clientGone();
+        }
+        FullHttpRequest q;
+        while ((q = queued.poll()) != null) {
+            q.release();
         }
         ctx.fireChannelInactive();
     }

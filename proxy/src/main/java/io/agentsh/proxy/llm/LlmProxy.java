@@ -13,7 +13,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -113,7 +112,6 @@ public final class LlmProxy implements AutoCloseable {
                             }
                         });
                         ch.pipeline().addLast(new HttpServerCodec());
-                        ch.pipeline().addLast(new HttpServerKeepAliveHandler());
                         ch.pipeline().addLast(new HttpObjectAggregator(settings.maxBodyBytes()));
                         ch.pipeline().addLast(new FrontendHandler(LlmProxy.this));
                     }
@@ -200,7 +198,6 @@ public final class LlmProxy implements AutoCloseable {
         var p = channel.pipeline();
         p.addLast("agentsh-llm-tls", ca.serverContext(host).newHandler(channel.alloc()));
         p.addLast(new HttpServerCodec());
-        p.addLast(new HttpServerKeepAliveHandler());
         p.addLast(new HttpObjectAggregator(settings.maxBodyBytes()));
         p.addLast(new FrontendHandler(this, new Route(s, "/", origin)));
     }

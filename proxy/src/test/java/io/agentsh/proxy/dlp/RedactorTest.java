@@ -53,6 +53,9 @@ class RedactorTest {
         assertEquals("here: " + AWS, r.text());
         assertEquals("blocked by DLP: aws_access_key (1)", r.blockReason());
         assertFalse(exeDev(DlpMode.BLOCK).redactText("nothing here").blocked());
+        OutputRedaction o = exeDev(DlpMode.BLOCK).redactOutput(("id " + AWS + "\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("agentsh: output withheld, blocked by DLP: aws_access_key (1)\n", new String(o.bytes(), StandardCharsets.UTF_8));
+        assertTrue(o.redaction().blocked());
     }
 
     @Test

@@ -345,4 +345,27 @@ class LlmProxyEndToEndTest {
         assertEquals("{\"content\":[{\"text\":\"reach me at [REDACTED:email]\"}]}", Files.readString(bodies.resolve(id + ".resp.json")));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bodies.resolve(id + ".json"))));
     }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        LlmSessionHandle h = start(null, DlpMode.REDACT);
+        anthropic.reply = FakeUpstream.Reply.json("{\"ok\":1}");
+        String path = URI.create(h.anthropicBaseUrl()).getPath() + "/v1/messages";
+        String one = "POST " + path + " HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\nContent-Length: 2\r\n\r\n{}";
+        String unknownDialect = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}";
+        String last = "POST " + path + " HTTP/1.1\r\nHost: x\r\nx-api-key: k\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", proxy.port())) {
+            sock.setSoTimeout(20_000);
+            sock.getOutputStream().write((one + unknownDialect + last).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sock.getOutputStream().flush();
+            String all = new String(sock.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            List<String> statuses = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("HTTP/1\\.1 (\\d{3}) ").matcher(all);
+            while (m.find()) {
+                statuses.add(m.group(1));
+            }
+            assertEquals(List.of("200", "400", "200"), statuses, all);
+        }
+        assertEquals(2, anthropic.received.size());
+    }
 }

@@ -1,8 +1,5 @@
 package io.agentsh.core.kernel.detect;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +8,6 @@ import java.util.Map;
 
 /** Renders a {@link DetectReport} as the human table, as JSON, and as a config suggestion. */
 public final class DetectRenderer {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DetectRenderer() {}
 
@@ -93,11 +89,7 @@ public final class DetectRenderer {
             tips.add(tm);
         }
         root.put("tips", tips);
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.agentsh.core.json.Json.indent(root); // Go's MarshalIndent layout, as the reference prints it
     }
 
     /** `agentsh detect config`: the config blocks that match what this machine can do. */

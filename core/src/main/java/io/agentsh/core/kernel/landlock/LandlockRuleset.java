@@ -14,9 +14,11 @@ public final class LandlockRuleset implements AutoCloseable {
     private final long handledNet;
     private final long scoped;
     private final int rules;
+    private final LandlockConfig config;
     private boolean closed;
 
-    LandlockRuleset(int fd, int abi, long handledFs, long handledNet, long scoped, int rules) {
+    LandlockRuleset(int fd, int abi, long handledFs, long handledNet, long scoped, int rules, LandlockConfig config) {
+        this.config = config;
         this.fd = fd;
         this.abi = abi;
         this.handledFs = handledFs;
@@ -31,6 +33,14 @@ public final class LandlockRuleset implements AutoCloseable {
     public long handledNet() { return handledNet; }
     public long scoped() { return scoped; }
     public int ruleCount() { return rules; }
+
+    /**
+     * A new ruleset with the same rules, for a command that adds a rule of its own (the exec
+     * wrapper adds its PID namespace's fresh /proc), so the session's shared ruleset never grows.
+     */
+    public LandlockRuleset copy() throws java.io.IOException {
+        return LandlockRulesetBuilder.build(config, abi);
+    }
 
     @Override
     public synchronized void close() {

@@ -90,7 +90,7 @@ public final class LandlockRulesetBuilder {
             LinuxSyscalls.close((int) fd);
             throw e;
         }
-        return new LandlockRuleset((int) fd, abi, fsAll, net, scoped, rules);
+        return new LandlockRuleset((int) fd, abi, fsAll, net, scoped, rules, cfg);
     }
 
     private static int addPorts(long fd, Pointer port, long access, List<Integer> ports) throws IOException {

@@ -12,14 +12,26 @@ import io.agentsh.core.kernel.landlock.LandlockRuleset;
  * @param landlock         the Landlock ruleset, or null when Landlock is off or unavailable
  * @param setsid           start the command in a session (and process group) of its own
  * @param keepCapabilities capability bounding set to keep (bit n = capability n), or -1: no drop
+ * @param pidNamespace     run the command as pid 1 of a PID namespace of its own, with its own
+ *                         /proc ({@code sandbox.namespaces.pid})
  */
-public record ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid, long keepCapabilities) {
+public record ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid, long keepCapabilities,
+                         boolean pidNamespace) {
     public ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid) {
-        this(program, landlock, setsid, -1L);
+        this(program, landlock, setsid, -1L, false);
+    }
+
+    public ArmingPlan(BpfProgram program, LandlockRuleset landlock, boolean setsid, long keepCapabilities) {
+        this(program, landlock, setsid, keepCapabilities, false);
+    }
+
+    public ArmingPlan withPidNamespace(boolean on) {
+        return new ArmingPlan(program, landlock, setsid, keepCapabilities, on);
     }
 
     int flags() {
         return (setsid ? WrapperProtocol.PLAN_SETSID : 0) | (landlock != null ? WrapperProtocol.PLAN_LANDLOCK : 0)
-                | WrapperProtocol.PLAN_WAIT_KILLABLE | (keepCapabilities != -1L ? WrapperProtocol.PLAN_CAPS : 0);
+                | WrapperProtocol.PLAN_WAIT_KILLABLE | (keepCapabilities != -1L ? WrapperProtocol.PLAN_CAPS : 0)
+                | (pidNamespace ? WrapperProtocol.PLAN_PIDNS : 0);
     }
 }

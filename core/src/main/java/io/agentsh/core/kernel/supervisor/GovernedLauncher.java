@@ -37,9 +37,16 @@ public final class GovernedLauncher {
 
     public GovernedProcess launch(String sessionId, KernelPolicy policy, ArmingPlan plan, ProcessBuilder command)
             throws IOException {
+        return launch(sessionId, policy, plan, command, null);
+    }
+
+    /** As above; {@code beforePlan} (may be null) runs with the command's pid before it execs (cgroup join). */
+    public GovernedProcess launch(String sessionId, KernelPolicy policy, ArmingPlan plan, ProcessBuilder command,
+                                  PendingArm.BeforeExec beforePlan) throws IOException {
         List<String> argv = command.command();
         if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
-        PendingArm arm = PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options);
+        PendingArm arm = beforePlan == null ? PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options)
+                : PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options, beforePlan);
         command.command(arm.argv(argv.getFirst(), null, argv.subList(1, argv.size())));
         Process process;
         try {

@@ -143,17 +143,33 @@ public final class PendingArm implements AutoCloseable {
             c.send(WrapperProtocol.reject("arming refused: unexpected caller"), -1);
             throw new IOException("exec wrapper handshake refused (token/version/pid mismatch)");
         }
-        c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()),
-                plan.landlock() != null ? plan.landlock().fd() : -1);
+        // A PID-namespaced command adds a rule for its own /proc: it gets a copy of the ruleset.
+        try (var own = plan.pidNamespace() && plan.landlock() != null ? plan.landlock().copy() : null) {
+            var rs = own != null ? own : plan.landlock();
+            c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()), rs != null ? rs.fd() : -1);
+        }
         var m = c.receive(ARM_TIMEOUT_MS);
         if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
             if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
             c.send(WrapperProtocol.reject("no seccomp listener received"), -1);
             throw new IOException("exec wrapper sent no seccomp listener");
         }
-        Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), peer);
+        int root = peer;
+        if (plan.pidNamespace()) {
+            // The wrapper forked into the new PID namespace; the child (its pid as the wrapper's
+            // parent half saw it, i.e. in our namespace) is what execs: the tree's root, and what
+            // joins the cgroup. It must really be the verified wrapper's child.
+            int execPid = WrapperProtocol.listenerPid(m.data());
+            if (execPid <= 0 || ProcessTree.parentOf(execPid) != peer) {
+                LinuxSyscalls.close(m.fd());
+                c.send(WrapperProtocol.reject("arming refused: the namespaced child is not the wrapper's"), -1);
+                throw new IOException("exec wrapper reported pid " + execPid + ", not a child of " + peer);
+            }
+            root = execPid;
+        }
+        Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), root);
         try {
-            beforeExec.accept(peer);
+            beforeExec.accept(root);
         } catch (Exception e) {
             s.stop();
             c.send(WrapperProtocol.reject("refused before exec: " + e.getMessage()), -1);

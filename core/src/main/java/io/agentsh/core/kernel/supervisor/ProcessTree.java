@@ -52,6 +52,12 @@ final class ProcessTree {
         return false;
     }
 
+    /** The parent of {@code pid} as our /proc sees it, or -1. */
+    static int parentOf(int pid) {
+        int[] s = stat(pid);
+        return s == null ? -1 : s[0];
+    }
+
     /** {ppid, sid} from /proc/PID/stat, or null. The comm field may contain spaces: parse after ')'. */
     private static int[] stat(int pid) {
         try {

@@ -49,7 +49,14 @@ final class SignalHandler {
             return;
         }
         boolean inTree;
-        if (nr == KILL && target == 0) {
+        if (t.inOwnPidNamespace()) {
+            // A command in a PID namespace of its own names pids of that namespace, which holds
+            // only the session's processes: whatever it can reach is in the tree (pid 1 included,
+            // which the kernel protects from signals it does not handle).
+            inTree = true;
+            if (nr == KILL && target < -1) group = true;
+            if (group) target = -target;
+        } else if (nr == KILL && target == 0) {
             inTree = true; // the caller's own process group, inside the session the wrapper created
         } else if (nr == KILL && target == -1) {
             inTree = false; // every process the caller may signal

@@ -19,6 +19,11 @@ final class TraceeInfo implements TraceeResolver.Tracee {
     private boolean cwdRead;
     private int threads = -1;
     private long capEff = -1;
+    private int nsTgid;
+    private int nsTid;
+    private int nsDepth;
+    /** How many PID namespaces deep this daemon is (NSpid entries of its own status). */
+    private static final int OWN_NS_DEPTH = ownNsDepth();
     private final io.agentsh.core.kernel.sys.ProcFiles proc = new io.agentsh.core.kernel.sys.ProcFiles();
 
     void reset(int tid) {
@@ -33,6 +38,36 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         this.cwdRead = false;
         this.threads = -1;
         this.capEff = -1;
+        this.nsTgid = 0;
+        this.nsTid = 0;
+        this.nsDepth = 0;
+    }
+
+    /**
+     * The tgid as the tracee's own PID namespace numbers it (what its /proc shows). Equal to
+     * {@link #tgid} unless the command runs in a PID namespace of its own (sandbox.namespaces.pid).
+     */
+    @Override public int procTgid() {
+        if (tgid == 0) readStatus();
+        return nsTgid > 0 ? nsTgid : tgid;
+    }
+
+    @Override public int procTid() {
+        if (tgid == 0) readStatus();
+        return nsTid > 0 ? nsTid : tid;
+    }
+
+    /** Whether the tracee lives in a PID namespace below ours: then every pid it can name is in the session. */
+    boolean inOwnPidNamespace() {
+        if (tgid == 0) readStatus();
+        return nsDepth > OWN_NS_DEPTH;
+    }
+
+    private static int ownNsDepth() {
+        var p = new io.agentsh.core.kernel.sys.ProcFiles();
+        if (!p.read((int) ProcessHandle.current().pid(), "status")) return 1;
+        int[] ns = p.fields("NSpid");
+        return ns == null || ns.length == 0 ? 1 : ns.length;
     }
 
     @Override public int tid() { return tid; }
@@ -94,6 +129,10 @@ final class TraceeInfo implements TraceeResolver.Tracee {
         threads = (int) proc.field("Threads", 0, 10, -1);
         capEff = proc.field("CapEff", 0, 16, -1);
         groups = proc.fields("Groups");
+        int[] nsPid = proc.fields("NSpid"), nsTg = proc.fields("NStgid");
+        nsDepth = nsPid == null ? 0 : nsPid.length;
+        nsTid = nsDepth > 0 ? nsPid[nsDepth - 1] : 0;
+        nsTgid = nsTg != null && nsTg.length > 0 ? nsTg[nsTg.length - 1] : 0;
         if (tgid <= 0) tgid = tid;
     }
 

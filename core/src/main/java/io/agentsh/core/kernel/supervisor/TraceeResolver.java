@@ -35,6 +35,10 @@ final class TraceeResolver {
         String cwd();
         /** readlink /proc/TID/fd/N when it names a path, or null. */
         String fdPath(int fd);
+        /** The tgid in the tracee's own PID namespace (its /proc's numbering). */
+        default int procTgid() { return tgid(); }
+        /** The tid in the tracee's own PID namespace. */
+        default int procTid() { return tid(); }
     }
 
     ResolvedPath resolve(Tracee t, int dirfd, String raw, boolean followFinal) {
@@ -72,12 +76,13 @@ final class TraceeResolver {
                 continue;
             }
             if (done.size() == 1 && done.getFirst().equals("proc")) {
+                // Through the tracee's root its /proc is seen: numbered in its own PID namespace.
                 if (c.equals("self")) {
-                    c = Integer.toString(t.tgid());
+                    c = Integer.toString(t.procTgid());
                 } else if (c.equals("thread-self")) {
-                    todo.addFirst(Integer.toString(t.tid()));
+                    todo.addFirst(Integer.toString(t.procTid()));
                     todo.addFirst("task");
-                    c = Integer.toString(t.tgid());
+                    c = Integer.toString(t.procTgid());
                 }
             }
             boolean last = todo.isEmpty();
@@ -101,7 +106,7 @@ final class TraceeResolver {
                 int owner = procOwner(done);
                 if (owner != 0) {
                     // A magic link: follow only the tracee's own, and only when it names a path.
-                    boolean own = owner == t.tgid() || owner == t.tid();
+                    boolean own = owner == t.procTgid() || owner == t.procTid();
                     if (!own || !target.startsWith("/") || target.endsWith(" (deleted)")) {
                         if (!last) return ResolvedPath.failed(own ? Errno.ENOTDIR : Errno.EACCES);
                         done.add(c);
@@ -137,11 +142,11 @@ final class TraceeResolver {
     /** /proc/<tgid>/task/<tid>/x -> /proc/thread-self/x; /proc/<tgid or tid>/x -> /proc/self/x. */
     static String policyView(String real, Tracee t) {
         if (!real.startsWith("/proc/")) return real;
-        String tg = "/proc/" + t.tgid();
-        String threadDir = tg + "/task/" + t.tid();
+        String tg = "/proc/" + t.procTgid();
+        String threadDir = tg + "/task/" + t.procTid();
         if (real.equals(threadDir) || real.startsWith(threadDir + "/")) return "/proc/thread-self" + real.substring(threadDir.length());
         if (real.equals(tg) || real.startsWith(tg + "/")) return "/proc/self" + real.substring(tg.length());
-        String td = "/proc/" + t.tid();
+        String td = "/proc/" + t.procTid();
         if (real.equals(td) || real.startsWith(td + "/")) return "/proc/self" + real.substring(td.length());
         return real;
     }

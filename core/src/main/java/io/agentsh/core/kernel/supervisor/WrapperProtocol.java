@@ -15,7 +15,7 @@ import java.util.Arrays;
  * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS], sock_filter[insn_count]
  *                    (+SCM_RIGHTS landlock fd)
  *                    RJCT reason
- * wrapper -> daemon  LSTN u32 0                                               (+SCM_RIGHTS listener fd)
+ * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS the namespaced child's pid)                                              (+SCM_RIGHTS listener fd)
  * daemon  -> wrapper ARMD | RJCT reason
  * </pre>
  */
@@ -25,6 +25,8 @@ public final class WrapperProtocol {
     public static final int PLAN_LANDLOCK = 0x2;
     public static final int PLAN_WAIT_KILLABLE = 0x4;
     public static final int PLAN_CAPS = 0x8;
+    /** New PID + mount namespace with a fresh /proc; LSTN then carries the exec'ing child's pid. */
+    public static final int PLAN_PIDNS = 0x10;
 
     private WrapperProtocol() {}
 
@@ -50,6 +52,11 @@ public final class WrapperProtocol {
         if (caps) b.putLong(keepCaps);
         b.put(insns);
         return b.array();
+    }
+
+    /** LSTN's u32: the pid (in the daemon's namespace) of the process that will exec, 0 = the wrapper itself. */
+    public static int listenerPid(byte[] m) {
+        return ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
     }
 
     public static boolean isListenerMessage(byte[] m) {

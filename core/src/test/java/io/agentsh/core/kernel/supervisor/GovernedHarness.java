@@ -23,6 +23,8 @@ final class GovernedHarness {
     private final GovernedLauncher launcher;
     private final KernelPolicy policy;
     private final ArmingPlan plan;
+    /** Runs with the wrapper's pid before it is armed (cgroup join); null for none. */
+    volatile PendingArm.BeforeExec beforePlan;
 
     GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan) throws IOException {
         this(policy, runtimeDir, plan, SupervisorOptions.DEFAULT);
@@ -60,7 +62,7 @@ final class GovernedHarness {
         pb.environment().put("LANG", "C.UTF-8");
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        GovernedProcess gp = launcher.launch("test-session", policy, plan, pb);
+        GovernedProcess gp = launcher.launch("test-session", policy, plan, pb, beforePlan);
         Process p = gp.process();
         var out = p.getInputStream();
         var err = p.getErrorStream();

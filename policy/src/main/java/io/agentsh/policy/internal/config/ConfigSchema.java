@@ -72,15 +72,15 @@ public final class ConfigSchema {
             sessions.metadata_retention|any||nop
             sandbox.enabled|bool|true|
             sandbox.allow_degraded|bool|false|
-            sandbox.limits.max_memory_mb|int|2048|nop
-            sandbox.limits.max_cpu_percent|int|50|nop
-            sandbox.limits.max_processes|int|100|nop
-            sandbox.limits.max_disk_io_mbps|int|100|nop
+            sandbox.limits.max_memory_mb|int|2048|
+            sandbox.limits.max_cpu_percent|int|50|
+            sandbox.limits.max_processes|int|100|
+            sandbox.limits.max_disk_io_mbps|int|100|
             sandbox.limits.max_network_mbps|int|50|nop
             sandbox.env_inject|map||
             sandbox.wrap_env_policy.enabled|bool|false|nop
             sandbox.protected_paths|strs||
-            sandbox.namespaces|any||nop
+            sandbox.namespaces.pid|bool|false|
             sandbox.fuse.enabled|bool|false|
             sandbox.fuse.deferred|bool|false|
             sandbox.fuse.mount_base_dir|str||
@@ -207,9 +207,9 @@ public final class ConfigSchema {
             dlp.custom_patterns|any||
             llm_storage.store_bodies|bool|false|
             llm_storage.retention|any||nop
-            security.mode|enum:,auto,full,landlock,landlock-only,minimal|auto|
+            security.mode|enum:,auto,full,ptrace,landlock,landlock-only,minimal|auto|
             security.strict|bool|false|
-            security.minimum_mode|enum:,full,landlock,landlock-only,minimal||
+            security.minimum_mode|enum:,full,ptrace,landlock,landlock-only,minimal||
             security.warn_degraded|bool|true|nop
             landlock.enabled|bool|false|
             landlock.allow_execute|strs||

@@ -1,0 +1,99 @@
+package io.agentsh.core.cgroup;
+
+import io.agentsh.policy.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The daemon's entry point for per-command cgroups ({@code sandbox.cgroups.enabled},
+ * {@code base_path}, {@code best_effort}). Build once at start-up (this also sweeps empty
+ * {@code agentsh-*} left-overs of an earlier daemon), then per command:
+ * <pre>
+ * CgroupLimits limits = CgroupLimits.of(engine.limits(), cfg);           // + withDevice(...) for disk limits
+ * CommandCgroups.Placement p = cgroups.forCommand(sessionId, commandId, limits);
+ * CommandCgroup cg = p.cgroup();                                         // null: nothing to limit (or degraded)
+ * if (cg != null) pendingArm.beforePlan(cg::join);                       // joins before the wrapper execs
+ * ... command exits ...
+ * CgroupUsage u = cg.finish();                                           // resources + OOM for the response
+ * </pre>
+ * Fail closed: limits requested, cgroups enabled, but no backend (or creating the cgroup fails)
+ * throws, and the command must be refused, unless {@code best_effort} is set.
+ */
+public final class CommandCgroups {
+    public static final String PREFIX = "agentsh-";
+    private final boolean enabled;
+    private final boolean bestEffort;
+    private final CgroupBackend backend;
+    private final String unavailable;
+
+    CommandCgroups(boolean enabled, boolean bestEffort, CgroupBackend backend, String unavailable) {
+        this.enabled = enabled;
+        this.bestEffort = bestEffort;
+        this.backend = backend;
+        this.unavailable = unavailable;
+    }
+
+    public static CommandCgroups fromConfig(ServerConfig cfg) {
+        return create(cfg.bool("sandbox.cgroups.enabled"), cfg.bool("sandbox.cgroups.best_effort"),
+                cfg.string("sandbox.cgroups.base_path"), CgroupLayout.probe(), CgroupFs.REAL);
+    }
+
+    static CommandCgroups create(boolean enabled, boolean bestEffort, String basePath, CgroupLayout layout, CgroupFs fs) {
+        if (!enabled) return new CommandCgroups(false, bestEffort, null, "sandbox.cgroups.enabled is false");
+        try {
+            CgroupBackend b = layout.backend(basePath, fs);
+            b.sweep(PREFIX);
+            return new CommandCgroups(true, bestEffort, b, null);
+        } catch (IOException e) {
+            return new CommandCgroups(true, bestEffort, null, e.getMessage());
+        }
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The backend in use, or null (then {@link #unavailableReason}). */
+    public CgroupBackend backend() {
+        return backend;
+    }
+
+    public String unavailableReason() {
+        return unavailable;
+    }
+
+    /**
+     * Where a command goes: its cgroup (null when there is nothing to limit or cgroups are off),
+     * or, under {@code best_effort}, null with the reason the limits were not applied (for a
+     * {@code cgroup_limits_degraded} event).
+     */
+    public record Placement(CommandCgroup cgroup, String degradedReason) {
+        static final Placement NONE = new Placement(null, null);
+
+        public boolean degraded() {
+            return degradedReason != null;
+        }
+    }
+
+    /**
+     * Creates the command's cgroup with its limits.
+     *
+     * @throws IOException the limits cannot be applied and best_effort is off: refuse the command
+     *                     (a {@code cgroup_unavailable_refusal})
+     */
+    public Placement forCommand(String sessionId, String commandId, CgroupLimits limits) throws IOException {
+        if (!enabled || limits == null || !limits.any()) return Placement.NONE;
+        try {
+            if (backend == null) throw new IOException("cgroup limits requested but unavailable: " + unavailable);
+            return new Placement(backend.create(PREFIX + sessionId + "-" + commandId, limits), null);
+        } catch (IOException e) {
+            if (bestEffort) return new Placement(null, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The workspace's disk for io limits (null: disk limits are skipped). */
+    public static String deviceOf(Path workspace) {
+        return workspace == null ? null : BlockDevice.of(workspace);
+    }
+}
