@@ -22,6 +22,18 @@ t_net_decimal_ip() { net_blocked "curl -s -m 5 http://2852039166/"; }
 check net-decimal-ip-literal-blocked t_net_decimal_ip
 t_net_raw_tcp() { net_blocked "python3 -c 'import socket; s=socket.create_connection((\"$PRIVATE172_ADDR\",22),3); print(s.recv(100).decode())'"; }
 check net-raw-tcp-blocked t_net_raw_tcp
+t_net_raw_tcp_audited() {
+  # Proof the transparent proxy (not a dead network) refused it: a denied net_connect event for it.
+  net_blocked "python3 -c 'import socket; s=socket.create_connection((\"$PRIVATE172_ADDR\",22),3); print(s.recv(100).decode())'" || return 1
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    api GET "/api/v1/events/search?type=net_connect&decision=deny&limit=1000"
+    [[ $BODY == *"$PRIVATE172_ADDR"* ]] && return 0
+    sleep 0.5
+  done
+  why "no denied net_connect event for $PRIVATE172_ADDR:22 (HTTP $HTTP ${BODY:0:160})"
+}
+check net-raw-tcp-denial-audited t_net_raw_tcp_audited
 t_net_udp() { net_blocked "python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3); s.sendto(b\"x\",(\"$PRIVATE10_ADDR\",53)); print(s.recv(100).decode())'"; }
 check net-udp-blocked t_net_udp
 
