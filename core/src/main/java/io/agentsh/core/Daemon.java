@@ -109,7 +109,21 @@ public final class Daemon implements AutoCloseable {
 
     public static Daemon start(DaemonConfig config, PolicyProvider policies, CommandLauncher launcher)
             throws Exception {
-        Daemon d = new Daemon(config, policies, launcher);
+        return new Daemon(config, policies, launcher).listen();
+    }
+
+    /**
+     * Builds the daemon without binding its listeners, so enforcement layers can be installed
+     * before the first request can arrive (no command may run before the kernel layer is in
+     * place); then {@link #listen()}.
+     */
+    public static Daemon create(DaemonConfig config, PolicyProvider policies) throws Exception {
+        return new Daemon(config, policies, new SetsidLauncher());
+    }
+
+    /** Binds the TCP and unix listeners; closes the daemon when TCP cannot be bound. */
+    public Daemon listen() throws Exception {
+        Daemon d = this;
         try {
             d.server.bindTcp(config.httpAddr());
             if (config.unixSocketEnabled()) {
@@ -183,6 +197,7 @@ public final class Daemon implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        sessions.close();   // first: session teardown still uses the layers (unregister, netns removal)
         for (int i = layers.size() - 1; i >= 0; i--) {
             try {
                 layers.get(i).close();
@@ -190,7 +205,6 @@ public final class Daemon implements AutoCloseable {
                 LOG.warning("closing " + layers.get(i).getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
-        sessions.close();
         workers.shutdownNow();
         audit.close();
         policies.close();

@@ -60,7 +60,7 @@ public final class ServerCommand implements Callable<Integer> {
         long tPolicy = System.nanoTime();
         Daemon daemon;
         try {
-            daemon = Daemon.start(dc, policies);
+            daemon = Daemon.create(dc, policies);
         } catch (IllegalStateException e) {
             policies.close();
             System.err.println(e.getMessage());
@@ -78,6 +78,13 @@ public final class ServerCommand implements Callable<Integer> {
             io.agentsh.core.layers.Layers.install(daemon, loaded.config());
         } catch (IllegalStateException e) {
             daemon.close();
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        // Listen only now: no request may be served before every layer is in place.
+        try {
+            daemon.listen();
+        } catch (IllegalStateException e) {
             System.err.println(e.getMessage());
             return 1;
         }
