@@ -51,3 +51,12 @@ t_net_allowed() {
   [ "$(grep -c "$ALLOWED_MARKER" <<<"$OUT")" = 2 ] || why "allowed stand-in not reached over http and https: rc=$RC ${OUT:0:120} ${ERR:0:120}"
 }
 check net-allowed-standin-reachable t_net_allowed
+
+t_net_metrics() {
+  api GET /metrics
+  [[ $BODY == *'agentsh_net_connections_total{decision="deny"}'* ]] || { why "no network counters on /metrics (HTTP $HTTP)"; return 1; }
+  local denied
+  denied=$(grep -o 'agentsh_net_connections_total{decision="deny"} [0-9]*' <<<"$BODY" | awk '{print $2}')
+  [ "${denied:-0}" -gt 0 ] || why "the denied connections of the checks above are not counted: ${denied:-none}"
+}
+check net-metrics-on-metrics-endpoint t_net_metrics
