@@ -17,11 +17,12 @@ public final class Layers {
         SupervisorOptions options = SupervisorOptions.DEFAULT;
         if (trash != null) options = options.withSoftDeleter(trash.deleter());
         KernelLayer.install(daemon, cfg, options);
+        NetworkLayer network;
         try {
-            NetworkLayer.install(daemon, cfg);
+            network = NetworkLayer.install(daemon, cfg);
         } catch (java.io.IOException | RuntimeException e) {
             throw new IllegalStateException("network layer: " + e.getMessage(), e);
         }
-        LlmLayer.install(daemon, cfg);
+        LlmLayer.install(daemon, cfg, network);
     }
 }

@@ -29,9 +29,11 @@ public final class LlmLayer implements SessionListener, AutoCloseable {
     private final LlmProxy proxy;
     private final DlpEngine dlp;
     private final DlpSettings dlpSettings;
+    private final NetworkLayer network;
 
-    private LlmLayer(Daemon daemon, LlmProxy proxy, DlpEngine dlp, DlpSettings dlpSettings) {
+    private LlmLayer(Daemon daemon, LlmProxy proxy, DlpEngine dlp, DlpSettings dlpSettings, NetworkLayer network) {
         this.daemon = daemon;
+        this.network = network;
         this.proxy = proxy;
         this.dlp = dlp;
         this.dlpSettings = dlpSettings;
@@ -39,13 +41,18 @@ public final class LlmLayer implements SessionListener, AutoCloseable {
 
     /** @throws IllegalStateException the proxy was asked for but cannot start */
     public static LlmLayer install(Daemon daemon, ServerConfig cfg) {
+        return install(daemon, cfg, null);
+    }
+
+    /** @param network the network layer (sessions in their own namespace reach the proxy through it), or null */
+    public static LlmLayer install(Daemon daemon, ServerConfig cfg, NetworkLayer network) {
         LlmProxySettings settings = LlmProxyConfig.fromServerConfig(cfg, List.of());
         if (settings.mode() != LlmProxySettings.Mode.EMBEDDED) return null;
         try {
             DlpSettings dlpSettings = DlpConfig.fromServerConfig(cfg);
             DlpEngine dlp = DlpEngine.compile(dlpSettings);
             LlmProxy proxy = LlmProxy.start(settings, e -> emit(daemon, e));
-            LlmLayer l = new LlmLayer(daemon, proxy, dlp, dlpSettings);
+            LlmLayer l = new LlmLayer(daemon, proxy, dlp, dlpSettings, network);
             daemon.sessions().addListener(l);
             daemon.addLayer(l);
             return l;
@@ -61,10 +68,13 @@ public final class LlmLayer implements SessionListener, AutoCloseable {
     }
 
     @Override
-    public void created(Session s) {
+    public void created(Session s) throws IOException {
         LlmSessionHandle h = proxy.registerSession(s.id(), Redactor.forSession(dlp, dlpSettings.mode()));
-        s.layerEnv().putAll(h.environment());
-        String addr = "127.0.0.1:" + proxy.port();
+        int port = network == null ? proxy.port() : network.reachableLoopbackPort(s, proxy.port());
+        String from = ":" + proxy.port() + "/";
+        String to = ":" + port + "/";
+        h.environment().forEach((k, v) -> s.layerEnv().put(k, v.replace(from, to)));
+        String addr = "127.0.0.1:" + port;
         s.proxy(new Session.ProxyInfo(addr, "embedded", dlpSettings.mode().toString().toLowerCase(java.util.Locale.ROOT),
                 List.of()));
     }

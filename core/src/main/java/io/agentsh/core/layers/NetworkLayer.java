@@ -41,6 +41,7 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
     private final Daemon daemon;
     private final NetworkService service;
     private final Map<String, SessionNetwork> networks = new ConcurrentHashMap<>();
+    private final Map<String, List<io.agentsh.proxy.net.LoopbackForward>> forwards = new ConcurrentHashMap<>();
 
     private NetworkLayer(Daemon daemon, NetworkService service) {
         this.daemon = daemon;
@@ -103,8 +104,24 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         net.netnsPath().ifPresent(p -> s.launchPrefix(List.of(NSENTER.toString(), "--net=" + p, "--")));
     }
 
+    /**
+     * Makes a daemon loopback port reachable from the session's commands: in transparent mode a
+     * forward on the namespace's 127.0.0.1 (returns its port, closed with the session); in
+     * explicit mode the commands share the daemon's loopback and the port is returned unchanged.
+     */
+    public int reachableLoopbackPort(Session s, int daemonPort) throws IOException {
+        SessionNetwork net = networks.get(s.id());
+        if (net == null || net.netnsPath().isEmpty()) return daemonPort;
+        io.agentsh.proxy.net.LoopbackForward f =
+                io.agentsh.proxy.net.LoopbackForward.start(service.runtime(), net.netnsPath().get(), daemonPort);
+        forwards.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(f);
+        return f.port();
+    }
+
     @Override
     public void destroyed(Session s) {
+        List<io.agentsh.proxy.net.LoopbackForward> f = forwards.remove(s.id());
+        if (f != null) f.forEach(io.agentsh.proxy.net.LoopbackForward::close);
         SessionNetwork net = networks.remove(s.id());
         if (net != null) net.close();
     }
