@@ -30,3 +30,24 @@ t_shadow_read_denied() {
   [ "$RC" != 0 ] && [[ $OUT != *root:* ]] || why "/etc/shadow was readable"
 }
 check protected-read-denied t_shadow_read_denied
+
+t_touch_etc_nested() {
+  # `touch` started by a nested shell: only the kernel sees it; it must fail with EACCES.
+  run_started 30 'bash -c "touch /etc/suite-touch-nested"' || return 1
+  [ ! -e /etc/suite-touch-nested ] || { rm -f /etc/suite-touch-nested; why "/etc/suite-touch-nested was created"; return 1; }
+  [[ $ERR == *"Permission denied"* ]] || why "no EACCES from touch: rc=$RC ${ERR:0:200}"
+}
+check touch-etc-nested-eacces t_touch_etc_nested
+
+t_ssh_key_read_denied() {
+  # A key the test writes itself (outside any session), then read from inside one.
+  mkdir -p /root/.ssh && chmod 700 /root/.ssh
+  printf 'SUITE-FAKE-PRIVATE-KEY-%s\n' "$RANDOM$RANDOM" >/root/.ssh/id_rsa && chmod 600 /root/.ssh/id_rsa
+  run_started 30 'cat /root/.ssh/id_rsa; python3 -c "print(open(\"/root/.ssh/id_rsa\").read())"'
+  local rc=$?
+  rm -f /root/.ssh/id_rsa
+  [ $rc = 0 ] || return 1
+  [[ $OUT != *SUITE-FAKE-PRIVATE-KEY* ]] || { why "the key was read: ${OUT:0:80}"; return 1; }
+  [[ $ERR == *"Permission denied"* ]] || why "no EACCES reading the key: ${ERR:0:200}"
+}
+check ssh-key-read-denied t_ssh_key_read_denied

@@ -22,11 +22,41 @@ t_net_decimal_ip() { net_blocked "curl -s -m 5 http://2852039166/"; }
 check net-decimal-ip-literal-blocked t_net_decimal_ip
 t_net_raw_tcp() { net_blocked "python3 -c 'import socket; s=socket.create_connection((\"$PRIVATE172_ADDR\",22),3); print(s.recv(100).decode())'"; }
 check net-raw-tcp-blocked t_net_raw_tcp
+t_net_raw_tcp_audited() {
+  # Proof the transparent proxy (not a dead network) refused it: a denied net_connect event for it.
+  net_blocked "python3 -c 'import socket; s=socket.create_connection((\"$PRIVATE172_ADDR\",22),3); print(s.recv(100).decode())'" || return 1
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    api GET "/api/v1/events/search?type=net_connect&decision=deny&limit=1000"
+    [[ $BODY == *"$PRIVATE172_ADDR"* ]] && return 0
+    sleep 0.5
+  done
+  why "no denied net_connect event for $PRIVATE172_ADDR:22 (HTTP $HTTP ${BODY:0:160})"
+}
+check net-raw-tcp-denial-audited t_net_raw_tcp_audited
 t_net_udp() { net_blocked "python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.settimeout(3); s.sendto(b\"x\",(\"$PRIVATE10_ADDR\",53)); print(s.recv(100).decode())'"; }
 check net-udp-blocked t_net_udp
+
+t_net_noproxy_blocked() { net_blocked "curl -s -m 5 --noproxy '*' http://$METADATA_ADDR/"; }
+check net-noproxy-curl-blocked t_net_noproxy_blocked
+
+t_net_python_allowed() {
+  run_started 30 "python3 -c 'import socket; s=socket.create_connection((\"$ALLOWED_NAME\",80),3); s.sendall(b\"GET /ok HTTP/1.0\\r\\nHost: $ALLOWED_NAME\\r\\n\\r\\n\"); print(s.recv(4096).decode())'" || return 1
+  [[ $OUT == *"$ALLOWED_MARKER"* ]] || why "allowed stand-in not reached from a python socket: rc=$RC ${OUT:0:120} ${ERR:0:120}"
+}
+check net-python-socket-allowed t_net_python_allowed
 
 t_net_allowed() {
   run_cmd 30 bash -c "curl -s -m 5 http://$ALLOWED_NAME/ok && curl -s -m 5 https://$ALLOWED_NAME/ok"
   [ "$(grep -c "$ALLOWED_MARKER" <<<"$OUT")" = 2 ] || why "allowed stand-in not reached over http and https: rc=$RC ${OUT:0:120} ${ERR:0:120}"
 }
 check net-allowed-standin-reachable t_net_allowed
+
+t_net_metrics() {
+  api GET /metrics
+  [[ $BODY == *'agentsh_net_connections_total{decision="deny"}'* ]] || { why "no network counters on /metrics (HTTP $HTTP)"; return 1; }
+  local denied
+  denied=$(grep -o 'agentsh_net_connections_total{decision="deny"} [0-9]*' <<<"$BODY" | awk '{print $2}')
+  [ "${denied:-0}" -gt 0 ] || why "the denied connections of the checks above are not counted: ${denied:-none}"
+}
+check net-metrics-on-metrics-endpoint t_net_metrics

@@ -3,7 +3,7 @@ category "soft delete"
 
 t_soft_delete_restore() {
   local f=/root/suite-trash-me.txt
-  echo "precious" >"$f"
+  head -c 65536 /dev/urandom >"$f.orig" && cp "$f.orig" "$f"
   run_started 30 "rm $f" || return 1
   [ ! -e "$f" ] || { why "rm did not remove $f (rc=$RC ${ERR:0:120})"; return 1; }
   run_cmd 30 agentsh trash list
@@ -12,6 +12,7 @@ t_soft_delete_restore() {
   token=$(grep -o 'trash token [^;]*' <<<"$ERR" | awk '{print $3}')
   [ -n "$token" ] || token=$(agentsh trash list 2>/dev/null | awk '/suite-trash-me/ {print $1; exit}')
   run_cmd 30 agentsh trash restore "$token"
-  [ "$(cat "$f" 2>/dev/null)" = precious ] || why "restore did not bring the file back (rc=$RC ${ERR:0:120})"
+  cmp -s "$f" "$f.orig" || { rm -f "$f.orig"; why "restore did not bring the file back byte-identical (rc=$RC ${ERR:0:120})"; return 1; }
+  rm -f "$f.orig"
 }
 check soft-delete-and-restore t_soft_delete_restore

@@ -53,6 +53,7 @@ public final class Daemon implements AutoCloseable {
     private final ExecService exec;
     private final OperatorToken operatorToken;
     private final HttpApiServer server;
+    private final ShimRoute shim;
     private final Router router;
 
     private Daemon(DaemonConfig config, PolicyProvider policies, CommandLauncher launcher) throws Exception {
@@ -83,7 +84,7 @@ public final class Daemon implements AutoCloseable {
         }
         router = new Router();
         new ApiRoutes(config, sessions, exec, audit, store, approvals, policies, metrics, readiness).register(router);
-        ShimRoute shim = new ShimRoute(sessions, new CommandGate(audit, approvals, metrics), governed,
+        shim = new ShimRoute(sessions, new CommandGate(audit, approvals, metrics), governed,
                 config.envInject());
         router.add("POST", "/api/v1/shim/exec", Access.UNIX_PEER, shim::handle);
         new io.agentsh.core.api.CallerRoutes(governed, operatorToken).register(router);
@@ -109,7 +110,21 @@ public final class Daemon implements AutoCloseable {
 
     public static Daemon start(DaemonConfig config, PolicyProvider policies, CommandLauncher launcher)
             throws Exception {
-        Daemon d = new Daemon(config, policies, launcher);
+        return new Daemon(config, policies, launcher).listen();
+    }
+
+    /**
+     * Builds the daemon without binding its listeners, so enforcement layers can be installed
+     * before the first request can arrive (no command may run before the kernel layer is in
+     * place); then {@link #listen()}.
+     */
+    public static Daemon create(DaemonConfig config, PolicyProvider policies) throws Exception {
+        return new Daemon(config, policies, new SetsidLauncher());
+    }
+
+    /** Binds the TCP and unix listeners; closes the daemon when TCP cannot be bound. */
+    public Daemon listen() throws Exception {
+        Daemon d = this;
         try {
             d.server.bindTcp(config.httpAddr());
             if (config.unixSocketEnabled()) {
@@ -172,10 +187,25 @@ public final class Daemon implements AutoCloseable {
 
     public DaemonConfig config() { return config; }
 
+    /** The shim route, for the kernel layer's arming seam. */
+    public ShimRoute shimRoute() { return shim; }
+
+    private final List<AutoCloseable> layers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A layer that lives as long as the daemon; closed first, in reverse order, on shutdown. */
+    public void addLayer(AutoCloseable layer) { layers.add(layer); }
+
     @Override
     public void close() {
         server.close();
-        sessions.close();
+        sessions.close();   // first: session teardown still uses the layers (unregister, netns removal)
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            try {
+                layers.get(i).close();
+            } catch (Exception e) {
+                LOG.warning("closing " + layers.get(i).getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
         workers.shutdownNow();
         audit.close();
         policies.close();

@@ -63,12 +63,15 @@ public final class ServerCommand implements Callable<Integer> {
         }
         long tConfig = System.nanoTime();
         DaemonConfig dc = ConfigAdapter.from(loaded.config());
+        // Under kernel enforcement the supervisor sees every execve, so opaque `sh -c` scripts are
+        // not pre-denied by the API/shim check (the kernel checks each program they run).
+        boolean kernel = io.agentsh.core.layers.KernelLayer.wanted(loaded.config());
         FilePolicyProvider policies = new FilePolicyProvider(dc.policiesDir(), dc.defaultPolicy(),
-                loaded.config().engineOptions(), Duration.ofSeconds(1));
+                loaded.config().engineOptions().execveEnforcement(kernel), Duration.ofSeconds(1));
         long tPolicy = System.nanoTime();
         Daemon daemon;
         try {
-            daemon = Daemon.start(dc, policies);
+            daemon = Daemon.create(dc, policies);
         } catch (IllegalStateException e) {
             policies.close();
             System.err.println(e.getMessage());
@@ -80,6 +83,20 @@ public final class ServerCommand implements Callable<Integer> {
         } catch (io.agentsh.proxy.dlp.DlpConfigException e) {
             daemon.close();
             System.err.println("dlp: " + e.getMessage());
+            return 1;
+        }
+        try {
+            io.agentsh.core.layers.Layers.install(daemon, loaded.config());
+        } catch (IllegalStateException e) {
+            daemon.close();
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        // Listen only now: no request may be served before every layer is in place.
+        try {
+            daemon.listen();
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

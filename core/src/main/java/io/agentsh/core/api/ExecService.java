@@ -222,6 +222,10 @@ public final class ExecService {
         } catch (EnvLimitException e) {
             return failed(2, e.getMessage() + "\n", null);
         }
+        if (!s.layerEnv().isEmpty()) {
+            env = new LinkedHashMap<>(env);
+            env.putAll(s.layerEnv());
+        }
         String[] err = new String[1];
         String exe = Executables.resolve(req.command(), env.get("PATH"), err);
         if (exe == null) return failed(127, "", err[0]);

@@ -28,6 +28,7 @@ public final class ShimRoute {
     private final CommandGate gate;
     private final GovernedProcesses governed;
     private final Map<String, String> configInject;
+    private volatile ShimArming arming = ShimArming.NONE;
 
     public ShimRoute(SessionManager sessions, CommandGate gate, GovernedProcesses governed,
                      Map<String, String> configInject) {
@@ -35,6 +36,11 @@ public final class ShimRoute {
         this.gate = gate;
         this.governed = governed;
         this.configInject = configInject;
+    }
+
+    /** The kernel layer's seam: shells the shim starts are armed through it. */
+    public void arming(ShimArming a) {
+        arming = a == null ? ShimArming.NONE : a;
     }
 
     public ApiResponse handle(ApiRequest q) {
@@ -84,6 +90,10 @@ public final class ShimRoute {
             m.put("exit_code", 126);
             return ApiResponse.json(403, m);
         }
+        if (!s.layerEnv().isEmpty()) {
+            env = new LinkedHashMap<>(env);
+            env.putAll(s.layerEnv());
+        }
         String path = o.command();
         String argv0Out = argv0;
         if (o.check().isRedirect()) {
@@ -92,8 +102,20 @@ public final class ShimRoute {
             if (path == null) throw new ApiException(500, "redirect target: " + err[0]);
             argv0Out = o.command();
         }
+        List<String> armed;
+        try {
+            armed = arming.arm(s, cmdId, peer, path, argv0Out, o.args());
+        } catch (io.agentsh.core.exec.CommandLauncher.LaunchException e) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("action", "deny");
+            m.put("rule", "");
+            m.put("message", "kernel enforcement not available: " + e.getMessage());
+            m.put("exit_code", 126);
+            return ApiResponse.json(403, m);
+        }
         // The shim execs in place: this very pid becomes the session's process.
         governed.addShell(peer, s.id());
+        if (armed != null) return execArgv(armed.getFirst(), armed, env, b.cwd());
         return exec(path, argv0Out, o.args(), env, b.cwd());
     }
 
@@ -101,6 +123,10 @@ public final class ShimRoute {
         List<String> argv = new ArrayList<>(args.size() + 1);
         argv.add(argv0);
         argv.addAll(args);
+        return execArgv(path, argv, env, cwd);
+    }
+
+    private static ApiResponse execArgv(String path, List<String> argv, Map<String, String> env, String cwd) {
         List<String> envList = new ArrayList<>(env.size());
         env.forEach((k, v) -> envList.add(k + "=" + v));
         Map<String, Object> m = new LinkedHashMap<>();

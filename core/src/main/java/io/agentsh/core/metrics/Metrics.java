@@ -48,8 +48,15 @@ public final class Metrics {
         eventsByType.computeIfAbsent(type, k -> new LongAdder()).increment();
     }
 
+    private final java.util.List<java.util.function.Supplier<String>> extra =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A layer's own Prometheus text (complete HELP/TYPE blocks), appended to every render. */
+    public void addSource(java.util.function.Supplier<String> prometheusText) { extra.add(prometheusText); }
+
     public String render() {
         StringBuilder sb = new StringBuilder(2048);
+        for (java.util.function.Supplier<String> x : extra) sb.append(x.get());
         gauge(sb, "agentsh_up", "Whether the agentsh server is up.", 1);
         counter(sb, "agentsh_events_total", "Audit events emitted.", eventsTotal.sum());
         if (!eventsByType.isEmpty()) {

@@ -72,6 +72,30 @@ public final class Session {
     public record ProxyInfo(String address, String mode, String dlpMode, java.util.List<String> patternNames) {}
 
     private volatile ProxyInfo proxy;
+    private volatile String networkProxyUrl;
+    private final Map<String, String> layerEnv = new ConcurrentHashMap<>();
+
+    /** The network layer's explicit proxy for this session (proxy_url in the session object), or null. */
+    public String networkProxyUrl() { return networkProxyUrl; }
+
+    public void networkProxyUrl(String url) { networkProxyUrl = url; }
+
+    /**
+     * Variables the daemon's layers put into every child of the session (proxy variables, LLM base
+     * URLs). Applied after the env policy: they are the daemon's, not the caller's.
+     */
+    public Map<String, String> layerEnv() { return layerEnv; }
+
+    private volatile java.util.List<String> launchPrefix = java.util.List.of();
+
+    /**
+     * A program (with its arguments) every command of the session is started through before the
+     * exec wrapper, e.g. {@code nsenter --net=PATH --} to place it in the session's network
+     * namespace. It must exec its last argument in place (same pid). Empty: none.
+     */
+    public java.util.List<String> launchPrefix() { return launchPrefix; }
+
+    public void launchPrefix(java.util.List<String> prefix) { launchPrefix = java.util.List.copyOf(prefix); }
 
     public ProxyInfo proxy() { return proxy; }
 

@@ -74,6 +74,9 @@ public final class LandlockRulesetBuilder {
                     beneath.putLong(0, access);
                     beneath.putInt(8, (int) pfd);
                     long r = LinuxSyscalls.call(SyscallNumbers.LANDLOCK_ADD_RULE, fd, RULE_PATH_BENEATH, beneath.address(), 0);
+                    // EBADFD: the path resolves to a pipe or socket (e.g. /dev/stdin of a daemon whose
+                    // stdin is a pipe); Landlock cannot grant on those, and not granting only narrows access.
+                    if (r == -77) continue;
                     if (r < 0) throw new IOException("landlock_add_rule(" + g.getKey() + "): errno " + (-r));
                     rules++;
                 } finally {

@@ -1,0 +1,210 @@
+package io.agentsh.core.layers;
+
+import io.agentsh.core.Daemon;
+import io.agentsh.core.exec.CommandLauncher;
+import io.agentsh.core.exec.LaunchPlan;
+import io.agentsh.core.exec.LaunchRequest;
+import io.agentsh.core.kernel.detect.MechanismProbes;
+import io.agentsh.core.kernel.seccomp.SeccompSupport;
+import io.agentsh.core.kernel.supervisor.ArmingPlan;
+import io.agentsh.core.kernel.supervisor.EngineKernelPolicy;
+import io.agentsh.core.kernel.supervisor.KernelPlans;
+import io.agentsh.core.kernel.supervisor.PendingArm;
+import io.agentsh.core.kernel.supervisor.SupervisorOptions;
+import io.agentsh.core.policy.EnginePolicy;
+import io.agentsh.core.policy.SessionPolicy;
+import io.agentsh.core.session.Session;
+import io.agentsh.core.session.SessionListener;
+import io.agentsh.policy.Engine;
+import io.agentsh.policy.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * Kernel enforcement for every governed command: API/stream exec through a {@link CommandLauncher}
+ * that starts agentsh-exec-wrapper, and shim-started shells through the shim route's arming seam
+ * (the shim execs the wrapper in place). One {@link ArmingPlan} per session and policy version,
+ * its Landlock ruleset closed with the session. The supervisor's decisions go to the audit log.
+ *
+ * <p>When kernel enforcement is configured but cannot be armed (no wrapper, no seccomp user
+ * notification) every command is refused with the reason, unless {@code sandbox.allow_degraded}.
+ */
+public final class KernelLayer implements CommandLauncher, SessionListener, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(KernelLayer.class.getName());
+
+    private record SessionPlan(SessionPolicy policy, ArmingPlan plan) {}
+
+    private final Daemon daemon;
+    private final ServerConfig config;
+    private final Path wrapper;
+    private final Path runtimeDir;
+    private final SupervisorOptions options;
+    private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
+
+    private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options) {
+        this.daemon = daemon;
+        this.config = config;
+        this.wrapper = wrapper;
+        this.runtimeDir = runtimeDir;
+        this.options = options;
+    }
+
+    /** True when the config asks for kernel enforcement of commands (seccomp, or ptrace, which we serve with seccomp). */
+    public static boolean wanted(ServerConfig cfg) {
+        return cfg.bool("sandbox.enabled") && (cfg.bool("sandbox.seccomp.enabled") || cfg.bool("sandbox.ptrace.enabled")
+                || "full".equals(cfg.string("security.mode")) || "landlock".equals(cfg.string("security.mode")));
+    }
+
+    /**
+     * Installs the layer when the config wants it. Returns null when not wanted, or when it cannot
+     * be armed and degraded mode is allowed (a warning is logged).
+     */
+    public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options) {
+        if (!wanted(cfg)) return null;
+        String unavailable = unavailableReason();
+        if (unavailable != null) {
+            if (cfg.bool("sandbox.allow_degraded")) {
+                LOG.warning("kernel enforcement unavailable (" + unavailable + "); sandbox.allow_degraded: commands run "
+                        + "with the API/shim pre-check only");
+                return null;
+            }
+            LOG.severe("kernel enforcement unavailable (" + unavailable + "); every command is refused "
+                    + "(set sandbox.allow_degraded: true to run without it)");
+            CommandLauncher refuse = r -> {
+                throw new LaunchException("kernel enforcement unavailable: " + unavailable);
+            };
+            daemon.execService().launcher(refuse);
+            daemon.shimRoute().arming((s, c, pid, path, argv0, args) -> {
+                throw new LaunchException(unavailable);
+            });
+            return null;
+        }
+        KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options);
+        daemon.sessions().addListener(k);
+        daemon.execService().launcher(k);
+        daemon.shimRoute().arming(k::armShell);
+        daemon.addLayer(k);
+        LOG.info("kernel enforcement: commands armed by " + k.wrapper + " (seccomp user notification"
+                + (cfg.bool("landlock.enabled") ? ", Landlock when the kernel has it" : "") + ")");
+        return k;
+    }
+
+    static String unavailableReason() {
+        Path w = MechanismProbes.findWrapper();
+        if (w == null || !Files.isExecutable(w)) return "agentsh-exec-wrapper not installed";
+        if (SeccompSupport.notifSizes() == null) return "the kernel has no seccomp user notification";
+        return null;
+    }
+
+    private static Path runtimeDir(Daemon daemon) {
+        Path sock = daemon.config().unixSocketPath();
+        if (sock != null && sock.getParent() != null && Files.isWritable(sock.getParent())) {
+            return sock.getParent().resolve("arm");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "agentsh-arm-" + System.getProperty("user.name"));
+    }
+
+    @Override
+    public LaunchPlan plan(LaunchRequest r) throws LaunchException {
+        Session s = session(r.sessionId());
+        PendingArm arm = open(s, r.commandId(), plan(s));
+        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
+        return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
+            @Override
+            public void started(long pid) {
+                arm.started(pid);
+            }
+
+            @Override
+            public void finished(long pid, int exitCode) {
+                if (pid < 0) arm.startFailed();
+            }
+        });
+    }
+
+    /** Shim path: the caller (pid) execs the wrapper in place; it keeps its session and terminal. */
+    List<String> armShell(Session s, String commandId, int pid, String path, String argv0, List<String> args)
+            throws LaunchException {
+        ArmingPlan p = plan(s);
+        PendingArm arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()));
+        arm.started(pid);
+        arm.armed().exceptionally(e -> {
+            LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
+            return null;
+        });
+        return withPrefix(s, arm.argv(path, argv0, args));
+    }
+
+    /** The session's launch prefix (network namespace entry) before the wrapper, which execs in place. */
+    private static List<String> withPrefix(Session s, List<String> argv) {
+        List<String> prefix = s.launchPrefix();
+        if (prefix.isEmpty()) return argv;
+        List<String> out = new java.util.ArrayList<>(prefix.size() + argv.size());
+        out.addAll(prefix);
+        out.addAll(argv);
+        return out;
+    }
+
+    private PendingArm open(Session s, String commandId, ArmingPlan plan) throws LaunchException {
+        try {
+            return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
+                    new AuditEnforcementEvents(daemon.audit(), commandId), options);
+        } catch (IOException | RuntimeException e) {
+            throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());
+        }
+    }
+
+    private Session session(String id) throws LaunchException {
+        Session s = daemon.sessions().find(id);
+        if (s == null) throw new LaunchException("session " + id + " is gone");
+        return s;
+    }
+
+    private static Engine engine(Session s) throws LaunchException {
+        if (s.policy().get() instanceof EnginePolicy ep) return ep.engine();
+        throw new LaunchException("the session's policy has no compiled engine for the kernel supervisor");
+    }
+
+    /** The session's plan for its current policy; rebuilt after a policy reload. */
+    private ArmingPlan plan(Session s) throws LaunchException {
+        SessionPolicy current = s.policy().get();
+        SessionPlan cached = plans.get(s.id());
+        if (cached != null && cached.policy() == current) return cached.plan();
+        Engine engine = engine(s);
+        ArmingPlan plan;
+        try {
+            plan = KernelPlans.forSession(config, engine.policy(), engine.options().variables(),
+                    new EngineKernelPolicy(engine), s.workspace().toString());
+        } catch (IOException | RuntimeException e) {
+            throw new LaunchException("cannot build the kernel plan: " + e.getMessage());
+        }
+        SessionPlan old = plans.put(s.id(), new SessionPlan(current, plan));
+        // An older plan's ruleset may still be on its way to a wrapper; it is closed with the session.
+        if (old != null && old.plan().landlock() != null) retired.computeIfAbsent(s.id(), k -> new java.util.ArrayList<>())
+                .add(old.plan());
+        return plan;
+    }
+
+    private final Map<String, List<ArmingPlan>> retired = new ConcurrentHashMap<>();
+
+    @Override
+    public void destroyed(Session s) {
+        SessionPlan p = plans.remove(s.id());
+        if (p != null && p.plan().landlock() != null) p.plan().landlock().close();
+        List<ArmingPlan> old = retired.remove(s.id());
+        if (old != null) for (ArmingPlan a : old) a.landlock().close();
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(plans.keySet())) {
+            SessionPlan p = plans.remove(id);
+            if (p != null && p.plan().landlock() != null) p.plan().landlock().close();
+        }
+    }
+}
