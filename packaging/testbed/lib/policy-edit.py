@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The testbed's one documented policy edit: allow the allowed stand-in.
 
-Inserts a network rule `testbed-allow-standin` (domain allowed.test, CIDR 127.0.0.2/32, ports
-80 and 443, decision allow) as the FIRST network rule, so the allowed stand-in is reachable
-whatever the policy's later default-deny says. Nothing else changes: the text is edited, not
+Inserts two network rules as the FIRST network rules, so the allowed stand-in is reachable
+whatever the policy's later default-deny says: `testbed-allow-standin` (domain allowed.test and
+CIDR 127.0.0.2/32, ports 80 and 443, decision allow) and `testbed-allow-routed-standin` (CIDR
+198.18.0.2/32 only, ports 80 and 443). The second has no domain because every selector of a
+rule must match, and a raw socket seen by the transparent proxy carries only the address (the
+name came from /etc/hosts, not from the DNS proxy). Nothing else changes: the text is edited, not
 re-serialised, so comments, order and every other rule stay byte-identical.
 Usage: policy-edit.py IN OUT
 """
@@ -16,6 +19,12 @@ RULE = """  # --- added by the agentsh testbed (packaging/testbed/lib/policy-edi
       - "allowed.test"
     cidrs:
       - "127.0.0.2/32"
+    ports: [80, 443]
+    decision: allow
+  - name: testbed-allow-routed-standin
+    description: The same stand-in on a routed address (allowed-routed.test = 198.18.0.2)
+    cidrs:
+      - "198.18.0.2/32"
     ports: [80, 443]
     decision: allow
 """

@@ -3,7 +3,7 @@
 
 Forbidden addresses (cloud metadata, private networks) answer HTTP, HTTPS, raw TCP and UDP with
 a marker: a test that sees the marker, or a line in the hit log, caught an enforcement hole.
-The allowed address answers HTTP and HTTPS (certificate from the testbed CA) with another
+The allowed addresses (loopback and routed) answer HTTP and HTTPS (certificate from the testbed CA) with another
 marker, and echoes POST bodies so DLP and proxy tests can see what arrived.
 """
 import argparse, os, socket, socketserver, ssl, sys, threading
@@ -111,8 +111,9 @@ def main():
         serve_tcp_marker(addr, 22, fm)
         serve_udp_marker(addr, 53, fm)
     am = ENV['ALLOWED_MARKER']
-    serve_http(ENV['ALLOWED_ADDR'], 80, am, 'allowed-http')
-    serve_http(ENV['ALLOWED_ADDR'], 443, am, 'allowed-https', ctx)
+    for addr in (ENV['ALLOWED_ADDR'], ENV['ROUTED_ADDR']):
+        serve_http(addr, 80, am, 'allowed-http')
+        serve_http(addr, 443, am, 'allowed-https', ctx)
     open(a.ready, 'w').close()
     threading.Event().wait()
 

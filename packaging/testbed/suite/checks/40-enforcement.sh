@@ -45,7 +45,8 @@ check touch-etc-blocked t_touch_etc_blocked
 t_curl_blocked_name() {
   local before after
   before=$(forbidden_hits)
-  run_started 30 "curl -s -m 5 http://$METADATA_NAME/latest/meta-data/" || return 1
+  # -f: the proxy's refusal is an HTTP 403, which plain curl reports with exit 0.
+  run_started 30 "curl -sf -m 5 http://$METADATA_NAME/latest/meta-data/" || return 1
   after=$(forbidden_hits)
   [[ $OUT != *"$FORBIDDEN_MARKER"* ]] || { why "the metadata stand-in answered: ${OUT:0:100}"; return 1; }
   [ "$after" = "$before" ] || { why "the request reached the forbidden stand-in"; return 1; }
