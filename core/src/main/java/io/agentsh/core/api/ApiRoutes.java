@@ -158,7 +158,7 @@ public final class ApiRoutes {
             ExecResponse.Events ev = full.events();
             ExecResponse bare = new ExecResponse(full.commandId(), full.sessionId(), full.timestamp(), full.request(),
                     full.result(), new ExecResponse.Events(ev.fileOperations(), ev.networkOperations(),
-                    ev.blockedOperations(), ev.other(), null, null, null, null, ev.truncated()), null);
+                    ev.blockedOperations(), ev.other(), null, null, null, null, ev.truncated()), null, null);
             return ApiResponse.json(403, bare);
         }
         return ApiResponse.sse(ch -> {

@@ -62,6 +62,6 @@ final class Builtins {
                 exit == 0 ? null : new ExecResponse.ErrorInfo("E_COMMAND_FAILED", "exit status " + exit, null, null, null),
                 null);
         return new ExecResponse(cmdId, s.id(), started, req, r, EventBuckets.classify(List.of(), req.includeEvents()),
-                Guidance.ran(List.of(), exit, null, !s.realPaths()));
+                null, Guidance.ran(List.of(), exit, null, !s.realPaths()));
     }
 }

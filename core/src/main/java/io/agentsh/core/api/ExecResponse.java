@@ -20,6 +20,7 @@ public record ExecResponse(
         @JsonProperty("request") ExecRequest request,
         @JsonProperty("result") Result result,
         @JsonProperty("events") Events events,
+        @JsonProperty("resources") Map<String, Object> resources,
         @JsonProperty("guidance") Guidance guidance) {
 
     @JsonInclude(JsonInclude.Include.NON_EMPTY)

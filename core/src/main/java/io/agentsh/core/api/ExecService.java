@@ -53,6 +53,8 @@ public final class ExecService {
         final CommandCheck check;
         final ExecResponse denied;
         final long startNanos;
+        /** What the command used (its cgroup's counters), set by {@code launch}; null when not measured. */
+        Map<String, Object> resources;
 
         Decided(Session session, String commandId, Instant started, long startNanos, ExecRequest request,
                 CommandCheck check, ExecResponse denied) {
@@ -173,7 +175,7 @@ public final class ExecService {
                 new ExecResponse.ErrorInfo(code, "command denied by policy", emptyToNull(check.rule()), List.of(sugg),
                         null), null);
         ExecResponse.Events events = EventBuckets.denied(precheck, req.includeEvents());
-        return new ExecResponse(cmdId, s.id(), started, req, result, events,
+        return new ExecResponse(cmdId, s.id(), started, req, result, events, null,
                 Guidance.denied(emptyToNull(check.rule()), req.command(), approvalRelated, timedOut));
     }
 
@@ -245,6 +247,7 @@ public final class ExecService {
             governed.add(pid, s.id());
             s.running(new Session.RunningCommand(d.commandId, pid));
         });
+        d.resources = plan.listener().resources();
         if (pidHolder[0] > 0) {
             governed.remove(pidHolder[0]);
             s.clearRunning(new Session.RunningCommand(d.commandId, pidHolder[0]));
@@ -310,7 +313,7 @@ public final class ExecService {
                 r.durationMs(), error, page);
         ExecResponse.Guidance g = Guidance.ran(blocked, r.exitCode(), errMsg, !s.realPaths());
         if (d.check.isRedirect()) g = Redirects.addGuidance(g, d.check, d.request);
-        return new ExecResponse(d.commandId, s.id(), d.started, d.request, result, buckets, g);
+        return new ExecResponse(d.commandId, s.id(), d.started, d.request, result, buckets, d.resources, g);
     }
 
     private static String text(byte[] b) {

@@ -24,5 +24,13 @@ public record LaunchPlan(List<String> argv, Map<String, String> env, Path cwd, L
 
         /** Always called once, also when the start failed (pid = -1). */
         default void finished(long pid, int exitCode) {}
+
+        /**
+         * What the command used, read once it {@link #finished} (the exec response's
+         * {@code resources}); empty when nothing measured it.
+         */
+        default Map<String, Object> resources() {
+            return Map.of();
+        }
     }
 }

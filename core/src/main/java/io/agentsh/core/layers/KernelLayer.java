@@ -44,10 +44,13 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final Path wrapper;
     private final Path runtimeDir;
     private final SupervisorOptions options;
+    private final CgroupLayer cgroups;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
 
-    private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options) {
+    private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options,
+                        CgroupLayer cgroups) {
         this.daemon = daemon;
+        this.cgroups = cgroups;
         this.config = config;
         this.wrapper = wrapper;
         this.runtimeDir = runtimeDir;
@@ -84,7 +87,8 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             });
             return null;
         }
-        KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options);
+        KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options,
+                CgroupLayer.install(cfg, daemon.audit()));
         daemon.sessions().addListener(k);
         daemon.execService().launcher(k);
         daemon.shimRoute().arming(k::armShell);
@@ -112,9 +116,19 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     @Override
     public LaunchPlan plan(LaunchRequest r) throws LaunchException {
         Session s = session(r.sessionId());
-        PendingArm arm = open(s, r.commandId(), plan(s));
+        ArmingPlan ap = plan(s);
+        CgroupLayer.Placed cg = place(s, r.commandId());
+        PendingArm arm;
+        try {
+            arm = open(s, r.commandId(), ap, cg);
+        } catch (LaunchException e) {
+            if (cg != null) cg.finish();
+            throw e;
+        }
         List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
+            private volatile Map<String, Object> resources = Map.of();
+
             @Override
             public void started(long pid) {
                 arm.started(pid);
@@ -123,6 +137,13 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             @Override
             public void finished(long pid, int exitCode) {
                 if (pid < 0) arm.startFailed();
+                // The runner has ended the process group; finish kills what escaped it inside the cgroup.
+                if (cg != null) resources = cg.finish();
+            }
+
+            @Override
+            public Map<String, Object> resources() {
+                return resources;
             }
         });
     }
@@ -131,13 +152,29 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     List<String> armShell(Session s, String commandId, int pid, String path, String argv0, List<String> args)
             throws LaunchException {
         ArmingPlan p = plan(s);
-        PendingArm arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()));
+        CgroupLayer.Placed cg = place(s, commandId);
+        PendingArm arm;
+        try {
+            arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()), cg);
+        } catch (LaunchException e) {
+            if (cg != null) cg.finish();
+            throw e;
+        }
         arm.started(pid);
-        arm.armed().exceptionally(e -> {
-            LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
-            return null;
+        arm.armed().whenComplete((sup, e) -> {
+            if (e != null) {
+                LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
+                if (cg != null) cg.finish();
+            } else if (cg != null) {
+                // The supervisor sees the tree end (every user of the filter gone): then the cgroup goes.
+                sup.done().whenComplete((v, x) -> cg.finish());
+            }
         });
         return withPrefix(s, arm.argv(path, argv0, args));
+    }
+
+    private CgroupLayer.Placed place(Session s, String commandId) throws LaunchException {
+        return cgroups == null ? null : cgroups.place(s, commandId);
     }
 
     /** The session's launch prefix (network namespace entry) before the wrapper, which execs in place. */
@@ -150,10 +187,11 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         return out;
     }
 
-    private PendingArm open(Session s, String commandId, ArmingPlan plan) throws LaunchException {
+    private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg) throws LaunchException {
         try {
             return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
-                    new AuditEnforcementEvents(daemon.audit(), commandId), options);
+                    new AuditEnforcementEvents(daemon.audit(), commandId), options,
+                    cg == null ? pid -> { } : cg::join);
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());
         }
