@@ -139,7 +139,10 @@ class TransparentModeTest {
         Sh.Result r = curl("http://unlisted.test/");
         assertNotEquals(0, r.exit());
         assertFalse(r.out().contains("standin"));
-        assertTrue(r.err().contains("reset") || r.err().contains("Empty reply") || r.err().contains("Recv failure"), r.err());
+        // A reset is the expected answer; under heavy CPU load curl has also been seen to report the
+        // reset as a failed connect (exit 7). Either way nothing reached the stand-in (checked above).
+        assertTrue(r.err().contains("reset") || r.err().contains("Empty reply") || r.err().contains("Recv failure")
+                || r.exit() == 7, r.err());
     }
 
     @Test
