@@ -244,10 +244,33 @@ public final class DlpEngine {
      */
     private void scanProbed(String text, int from, int d, MatchList out) {
         RegexShape shape = detectors[d].shape();
-        boolean[] a = alphabets[d];
-        boolean nonAscii = shape.alphabet().nonAscii();
-        int step = Math.max(1, shape.minLength());
-        int minDigits = shape.minDigits();
+        probeRuns(text, from, alphabets[d], shape.alphabet().nonAscii(), shape.minLength(), shape.minDigits(),
+                (rs, re) -> detectors[d].find(text, rs, re, out, d));
+    }
+
+    /** One probe pass for the digit detectors; each union run with enough digits is split per detector. */
+    private void scanDigitGroup(String text, int from, MatchList out) {
+        probeRuns(text, from, digitUnion, digitUnionNonAscii, digitMinLength, digitMinDigits, (rs, re) -> {
+            for (int d : digitDetectors) {
+                findInSubRuns(text, rs, re, d, out);
+            }
+        });
+    }
+
+    /** A maximal run [start, end) of alphabet characters found by {@link #probeRuns}. */
+    @FunctionalInterface
+    private interface RunSink {
+        void run(int start, int end);
+    }
+
+    /**
+     * Finds every maximal run of alphabet {@code a} in {@code text} from {@code from} that is at least
+     * {@code minLength} long and has {@code minDigits} digits, probing one character per window of
+     * {@code minLength} instead of reading every character of text that holds no candidate.
+     */
+    private static void probeRuns(String text, int from, boolean[] a, boolean nonAscii, int minLength, int minDigits,
+                                  RunSink sink) {
+        int step = Math.max(1, minLength);
         int len = text.length();
         int prevEnd = from;
         int i = from + step - 1;
@@ -272,45 +295,7 @@ public final class DlpEngine {
                 re++;
             }
             if (re - rs >= step && (minDigits == 0 || digits(text, rs, re) >= minDigits)) {
-                detectors[d].find(text, rs, re, out, d);
-            }
-            prevEnd = re;
-            i = re + step;
-        }
-    }
-
-    /** One probe pass for the digit detectors; each union run with enough digits is split per detector. */
-    private void scanDigitGroup(String text, int from, MatchList out) {
-        boolean[] a = digitUnion;
-        boolean nonAscii = digitUnionNonAscii;
-        int step = Math.max(1, digitMinLength);
-        int len = text.length();
-        int prevEnd = from;
-        int i = from + step - 1;
-        while (i < len) {
-            // Is text[i-step+1 .. i] all in the alphabet? Checked backwards: at the first miss j,
-            // no long-enough run can start at or before j, so the next window ends at j + step.
-            int lo = i - step + 1;
-            int j = i;
-            while (j >= lo && in(a, nonAscii, text.charAt(j))) {
-                j--;
-            }
-            if (j >= lo) {
-                i = j + step;
-                continue;
-            }
-            int rs = lo;
-            while (rs > prevEnd && in(a, nonAscii, text.charAt(rs - 1))) {
-                rs--;
-            }
-            int re = i + 1;
-            while (re < len && in(a, nonAscii, text.charAt(re))) {
-                re++;
-            }
-            if (re - rs >= step && digits(text, rs, re) >= digitMinDigits) {
-                for (int d : digitDetectors) {
-                    findInSubRuns(text, rs, re, d, out);
-                }
+                sink.run(rs, re);
             }
             prevEnd = re;
             i = re + step;
