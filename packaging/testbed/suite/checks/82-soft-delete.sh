@@ -16,12 +16,3 @@ t_soft_delete_restore() {
   rm -f "$f.orig"
 }
 check soft-delete-and-restore t_soft_delete_restore
-
-# sandbox.fuse.enabled: shim commands run in the session's mount namespace, with the FUSE view
-# bound over the workspace (/root); GNU stat names FUSE "fuseblk".
-t_workspace_is_fuse() {
-  run_started 30 "stat -f -c %T /root" || return 1
-  local fstype=${OUT#__suite_started__$'\n'}
-  [ "${fstype%%$'\n'*}" = fuseblk ] || { why "the workspace is not the FUSE view inside the command: '${OUT:0:120}' (rc=$RC ${ERR:0:120})"; return 1; }
-}
-check workspace-is-fuse t_workspace_is_fuse

@@ -125,7 +125,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             if (cg != null) cg.finish();
             throw e;
         }
-        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()), (r.workingDir() == null ? s.workspace() : r.workingDir()).toString());
+        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             private volatile Map<String, Object> resources = Map.of();
 
@@ -170,56 +170,27 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
                 sup.done().whenComplete((v, x) -> cg.finish());
             }
         });
-        return withPrefix(s, arm.argv(path, argv0, args), s.mountNamespace() == null ? null : callerCwd(pid));
+        return withPrefix(s, arm.argv(path, argv0, args));
     }
 
     private CgroupLayer.Placed place(Session s, String commandId) throws LaunchException {
         return cgroups == null ? null : cgroups.place(s, commandId);
     }
 
-    /**
-     * The session's launch prefix (network namespace entry), then its mount namespace entry (the
-     * FUSE view bound over the workspace), before the wrapper; each execs in place. setns into a
-     * mount namespace leaves the process at its root, and a directory opened before it (nsenter
-     * --wd) would be the plain directory: {@code env -C} re-enters the command's directory by path
-     * inside the namespace. Both run before the wrapper arms, so the policy never sees them.
-     */
-    private static List<String> withPrefix(Session s, List<String> argv, String cwd) {
+    /** The session's launch prefix (network namespace entry) before the wrapper, which execs in place. */
+    private static List<String> withPrefix(Session s, List<String> argv) {
         List<String> prefix = s.launchPrefix();
-        Path ns = s.mountNamespace();
-        if (prefix.isEmpty() && ns == null) return argv;
-        List<String> out = new java.util.ArrayList<>(prefix.size() + argv.size() + 8);
+        if (prefix.isEmpty()) return argv;
+        List<String> out = new java.util.ArrayList<>(prefix.size() + argv.size());
         out.addAll(prefix);
-        if (ns != null) out.addAll(List.of(NSENTER, "--mount=" + ns, "--", ENV, "-C", cwd, "--"));
         out.addAll(argv);
         return out;
-    }
-
-    private static final String NSENTER = "/usr/bin/nsenter";
-    private static final String ENV = "/usr/bin/env";
-
-    /** The shim caller's working directory, which its command must keep inside the mount namespace. */
-    private static String callerCwd(int pid) throws LaunchException {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd")).toString();
-        } catch (IOException | RuntimeException e) {
-            throw new LaunchException("cannot read the working directory of pid " + pid + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * With a FUSE view the session's deletes reach the view, which soft-deletes them itself: the
-     * supervisor lets an allowed delete through instead of moving the file out through the view
-     * (which would re-enter the trash store from the view's thread while it holds the store).
-     */
-    private SupervisorOptions optionsFor(Session s) {
-        return s.mountNamespace() == null ? options : options.withSoftDeleter(null);
     }
 
     private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg) throws LaunchException {
         try {
             return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
-                    new AuditEnforcementEvents(daemon.audit(), commandId), optionsFor(s),
+                    new AuditEnforcementEvents(daemon.audit(), commandId), options,
                     cg == null ? pid -> { } : cg::join);
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());

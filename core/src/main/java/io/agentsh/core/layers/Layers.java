@@ -16,7 +16,6 @@ public final class Layers {
         TrashLayer trash = TrashLayer.install(daemon, cfg);
         SupervisorOptions options = SupervisorOptions.DEFAULT;
         if (trash != null) options = options.withSoftDeleter(trash.deleter());
-        FuseLayer.install(daemon, cfg, trash == null ? null : trash.deleter());
         KernelLayer.install(daemon, cfg, options);
         NetworkLayer network;
         try {

@@ -97,29 +97,6 @@ public final class Session {
 
     public void launchPrefix(java.util.List<String> prefix) { launchPrefix = java.util.List.copyOf(prefix); }
 
-    private volatile Path viewMount;
-    private volatile Path mountNamespace;
-
-    /**
-     * The session's FUSE workspace view (set by the FUSE layer): where it is mounted in the
-     * daemon's namespace (the session object's workspace_mount) and the session's mount namespace,
-     * in which the view is bound over the workspace path. Commands enter that namespace and see
-     * the view at the real workspace path, so {@link #workspaceMount()} stays the workspace.
-     */
-    public void workspaceView(Path mountPoint, Path namespaceFile) {
-        viewMount = mountPoint;
-        mountNamespace = namespaceFile;
-    }
-
-    /** workspace_mount as reported: the view's mount point, else the workspace. */
-    public Path reportedWorkspaceMount() {
-        Path v = viewMount;
-        return v == null ? workspace : v;
-    }
-
-    /** The session's mount namespace file (commands must setns into it and chdir by path), or null. */
-    public Path mountNamespace() { return mountNamespace; }
-
     public ProxyInfo proxy() { return proxy; }
 
     public void proxy(ProxyInfo p) { proxy = p; }
