@@ -41,8 +41,9 @@ t_net_noproxy_blocked() { net_blocked "curl -s -m 5 --noproxy '*' http://$METADA
 check net-noproxy-curl-blocked t_net_noproxy_blocked
 
 t_net_python_allowed() {
-  # The routed stand-in: 127.0.0.2 would be the session namespace's own loopback.
-  run_started 30 "python3 -c 'import socket; s=socket.create_connection((\"$ROUTED_NAME\",80),3); s.sendall(b\"GET /ok HTTP/1.0\\r\\nHost: $ROUTED_NAME\\r\\n\\r\\n\"); print(s.recv(4096).decode())'" || return 1
+  # The routed stand-in: 127.0.0.2 would be the session namespace's own loopback. Read to EOF
+  # (HTTP/1.0): the headers and the body can arrive in separate segments.
+  run_started 30 "python3 -c 'import socket; s=socket.create_connection((\"$ROUTED_NAME\",80),3); s.sendall(b\"GET /ok HTTP/1.0\\r\\nHost: $ROUTED_NAME\\r\\n\\r\\n\"); print(b\"\".join(iter(lambda: s.recv(4096), b\"\")).decode())'" || return 1
   [[ $OUT == *"$ALLOWED_MARKER addr=$ROUTED_ADDR"* ]] || why "routed allowed stand-in not reached from a python socket: rc=$RC ${OUT:0:120} ${ERR:0:120}"
 }
 check net-python-socket-allowed t_net_python_allowed
