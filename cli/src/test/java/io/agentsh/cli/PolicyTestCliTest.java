@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The acceptance list through {@code agentsh policy-test --json --policy FILE}. */
 class PolicyTestCliTest {
@@ -79,8 +80,8 @@ class PolicyTestCliTest {
                 """, r.out());
     }
 
-    @Test void redirectIsShown() throws Exception {
-        java.nio.file.Path p = java.nio.file.Files.createTempFile("redir", ".yaml");
+    @Test void redirectIsShown(@TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path p = dir.resolve("redir.yaml");
         java.nio.file.Files.writeString(p, """
                 version: 1
                 name: redir
