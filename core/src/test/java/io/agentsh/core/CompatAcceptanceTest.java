@@ -36,8 +36,8 @@ class CompatAcceptanceTest {
         FilePolicyProvider policies = new FilePolicyProvider(exe, "default", cfg.config().engineOptions(),
                 Duration.ofSeconds(1));
         d = TestDaemon.start(policies, b -> b.policiesDir = exe);
-        d.daemon.execService().redactor(io.agentsh.proxy.dlp.Redactor.create(
-                io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(cfg.config())));
+        io.agentsh.proxy.dlp.DlpSettings dlp = io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(cfg.config());
+        d.daemon.execService().outputRedactors().enable(io.agentsh.proxy.dlp.DlpEngine.compile(dlp), dlp.mode());
         sid = d.session(ws, null);
     }
 
