@@ -28,8 +28,8 @@ public final class SessionRedactors implements SessionListener {
 
     /** Turns output DLP on (null engine, or one that would never change anything: off). */
     public void enable(DlpEngine engine, DlpMode mode) {
-        Dlp d = engine == null ? null : new Dlp(engine, mode);
-        dlp = d != null && Redactor.forSession(d.engine(), d.mode()).active() ? d : null;
+        boolean changesText = engine != null && mode != DlpMode.DISABLED && engine.detectorCount() > 0;
+        dlp = changesText ? new Dlp(engine, mode) : null;
     }
 
     public boolean enabled() {
