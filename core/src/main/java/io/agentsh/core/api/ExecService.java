@@ -162,6 +162,11 @@ public final class ExecService {
         }
     }
 
+    /** Gives up a command cleared by {@link #decide} that will not be run (releases the exec lock). */
+    public void abandon(Decided d) {
+        release(d.session, d.commandId);
+    }
+
     private void release(Session s, String cmdId) {
         collecting.remove(cmdId);
         s.state(SessionState.READY);
@@ -204,13 +209,21 @@ public final class ExecService {
         }
     }
 
-    private RunResult launch(Session s, Decided d, SessionPolicy policy, ProcessRunner.OutputListener listener) {
+    /** A launch ready to start, or the reason it cannot (then {@code failure} is the result). */
+    private record Prepared(LaunchPlan plan, Duration timeout, RunResult failure) {
+        static Prepared failed(RunResult r) {
+            return new Prepared(null, null, r);
+        }
+    }
+
+    /** Working directory, environment policy, executable lookup and the launcher's plan. */
+    private Prepared prepare(Session s, Decided d, SessionPolicy policy, boolean terminal) {
         ExecRequest req = d.request;
         Path cwd;
         try {
             cwd = WorkingDirs.resolve(s, req.workingDir());
         } catch (WorkingDirs.BadWorkingDir e) {
-            return failed(2, e.getMessage() + "\n", null);
+            return Prepared.failed(failed(2, e.getMessage() + "\n", null));
         }
         Map<String, String> base = new LinkedHashMap<>();
         for (String k : BASE_ENV_KEYS) {
@@ -226,7 +239,7 @@ public final class ExecService {
         try {
             env = d.check.env().build(base, add);
         } catch (EnvLimitException e) {
-            return failed(2, e.getMessage() + "\n", null);
+            return Prepared.failed(failed(2, e.getMessage() + "\n", null));
         }
         if (!s.layerEnv().isEmpty()) {
             env = new LinkedHashMap<>(env);
@@ -234,19 +247,24 @@ public final class ExecService {
         }
         String[] err = new String[1];
         String exe = Executables.resolve(req.command(), env.get("PATH"), err);
-        if (exe == null) return failed(127, "", err[0]);
+        if (exe == null) return Prepared.failed(failed(127, "", err[0]));
         Duration timeout = chooseTimeout(req.timeout(), policy.commandTimeout());
-        LaunchPlan plan;
         try {
-            plan = launcher.get().plan(new LaunchRequest(s.id(), d.commandId, exe, req.command(), req.argsOrEmpty(),
-                    req.argv0(), env, cwd));
+            return new Prepared(launcher.get().plan(new LaunchRequest(s.id(), d.commandId, exe, req.command(),
+                    req.argsOrEmpty(), req.argv0(), env, cwd, terminal)), timeout, null);
         } catch (CommandLauncher.LaunchException e) {
-            return failed(126, "", "start: " + e.getMessage());
+            return Prepared.failed(failed(126, "", "start: " + e.getMessage()));
         }
+    }
+
+    /** Starts a prepared command with the given runner, with the audit events and bookkeeping around it. */
+    private RunResult started(Session s, Decided d, LaunchPlan plan,
+                              java.util.function.Function<java.util.function.LongConsumer, RunResult> start) {
+        ExecRequest req = d.request;
         audit.emit(Event.builder("command_started", s.id()).commandId(d.commandId)
                 .field("command", req.command()).field("args", req.args()).build());
         long[] pidHolder = {-1};
-        RunResult r = runner.run(plan, req.stdin(), timeout, listener, pid -> {
+        RunResult r = start.apply(pid -> {
             pidHolder[0] = pid;
             governed.add(pid, s.id());
             s.running(new Session.RunningCommand(d.commandId, pid));
@@ -264,6 +282,67 @@ public final class ExecService {
         audit.emit(fin.build());
         return r;
     }
+
+    private RunResult launch(Session s, Decided d, SessionPolicy policy, ProcessRunner.OutputListener listener) {
+        Prepared p = prepare(s, d, policy, false);
+        if (p.failure() != null) return p.failure();
+        return started(s, d, p.plan(), onStarted -> runner.run(p.plan(), d.request.stdin(), p.timeout(), listener,
+                onStarted));
+    }
+
+    /**
+     * Runs a command cleared by {@link #decide} on a pty: the same environment, launcher (kernel
+     * arming), audit events and session bookkeeping as {@link #run}; output goes to {@code out}
+     * (through the session's streaming redactor when output DLP is on) instead of being captured.
+     * Returns the exit code (126/127/2 with a message written to the terminal when it could not start).
+     * Always releases the session's exec lock.
+     */
+    public PtyOutcome runPty(Decided d, io.agentsh.core.pty.PtyCommand cmd, io.agentsh.core.pty.PtyRunner.Output out) {
+        Session s = d.session;
+        try {
+            ExecResponse builtin = Builtins.run(s, d.commandId, d.started, d.request);
+            if (builtin != null) {
+                cmd.close();
+                for (String text : new String[] {builtin.result().stdout(), builtin.result().stderr()}) {
+                    if (text == null) continue;
+                    byte[] b = text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+                    out.data(b, b.length);
+                }
+                metrics.execFinished(builtin.result().exitCode() == 0 ? "ok" : "failed", System.nanoTime() - d.startNanos);
+                return new PtyOutcome(builtin.result().exitCode(), builtin.result().durationMs());
+            }
+            PtyOutput scrubbed = new PtyOutput(redactor(s), out);
+            Prepared p = prepare(s, d, s.policy().get(), true);
+            RunResult r;
+            if (p.failure() != null) {
+                r = p.failure();
+                cmd.close();
+                String msg = r.startError() != null ? r.startError() : new String(r.stderr(), StandardCharsets.UTF_8);
+                if (!msg.isEmpty()) {
+                    byte[] b = ("agentsh: " + msg.strip() + "\r\n").getBytes(StandardCharsets.UTF_8);
+                    out.data(b, b.length);
+                }
+            } else {
+                r = started(s, d, p.plan(), onStarted -> {
+                    io.agentsh.core.pty.PtyRunner.Result pr = io.agentsh.core.pty.PtyRunner.run(p.plan(), cmd,
+                            p.timeout(), scrubbed, onStarted);
+                    return new RunResult(pr.pid(), pr.exitCode(), new byte[0], new byte[0], 0, 0, false, false,
+                            pr.timedOut(), pr.startError(), pr.durationMs());
+                });
+                scrubbed.finish();
+            }
+            String outcome = r.startError() != null ? "not_found" : r.timedOut() ? "timeout"
+                    : r.exitCode() == 0 ? "ok" : "failed";
+            metrics.execFinished(outcome, System.nanoTime() - d.startNanos);
+            return new PtyOutcome(r.exitCode(), r.durationMs());
+        } finally {
+            cmd.close();
+            release(s, d.commandId);
+        }
+    }
+
+    /** What a PTY command ended with (the WebSocket's exit frame). */
+    public record PtyOutcome(int exitCode, long durationMs) {}
 
     private static RunResult failed(int exit, String stderr, String startError) {
         byte[] e = stderr.getBytes(StandardCharsets.UTF_8);

@@ -125,7 +125,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             if (cg != null) cg.finish();
             throw e;
         }
-        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
+        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args(), r.terminal()));
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             private volatile Map<String, Object> resources = Map.of();
 
