@@ -12,12 +12,25 @@ import java.util.function.Consumer;
  */
 class LocalTerminal {
     private volatile String saved;
+    private Boolean terminal;
     private Thread restoreHook;
 
     /** Both stdin and stdout are terminals (as the reference requires for raw mode). */
     boolean isTerminal() {
-        java.io.Console c = System.console();
-        return c != null && c.isTerminal();
+        Boolean t = terminal;
+        if (t == null) {
+            // test(1) with our own fds (System.console() would set up a line editor on them).
+            try {
+                t = new ProcessBuilder("sh", "-c", "[ -t 0 ] && [ -t 1 ]").inheritIO().start().waitFor() == 0;
+            } catch (IOException e) {
+                t = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                t = false;
+            }
+            terminal = t;
+        }
+        return t;
     }
 
     /** {rows, cols}, or null when unknown. */
