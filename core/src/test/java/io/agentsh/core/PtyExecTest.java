@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** GET /api/v1/sessions/{id}/pty end to end against a real pty: terminal, resize, exit, deny, hang-up. */
-class PtyExecTest {
+public class PtyExecTest {
     private static TestDaemon d;
 
     @BeforeAll
@@ -43,25 +43,29 @@ class PtyExecTest {
     }
 
     /** A client that collects output and the final control frame. */
-    static final class Client implements WebSocket.Listener {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final CompletableFuture<JsonNode> last = new CompletableFuture<>();
+    public static final class Client implements WebSocket.Listener {
+        public final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        public final CompletableFuture<JsonNode> last = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
         WebSocket ws;
 
         static Client open(String sid) throws Exception {
+            return open(d, sid);
+        }
+
+        public static Client open(TestDaemon daemon, String sid) throws Exception {
             Client c = new Client();
-            c.ws = d.http.newWebSocketBuilder().buildAsync(
-                    URI.create(d.base.replace("http://", "ws://") + "/api/v1/sessions/" + sid + "/pty"), c)
+            c.ws = daemon.http.newWebSocketBuilder().buildAsync(
+                    URI.create(daemon.base.replace("http://", "ws://") + "/api/v1/sessions/" + sid + "/pty"), c)
                     .get(10, TimeUnit.SECONDS);
             return c;
         }
 
-        void send(Map<String, Object> m) {
+        public void send(Map<String, Object> m) {
             ws.sendText(Json.encode(m), true).join();
         }
 
-        synchronized String output() {
+        public synchronized String output() {
             return out.toString(StandardCharsets.UTF_8);
         }
 

@@ -58,6 +58,21 @@ class KernelLayerTest {
     }
 
     @Test
+    void ptyCommandIsArmedHasItsTerminalAndIsDeniedInsideLikeNonPty() throws Exception {
+        io.agentsh.core.PtyExecTest.Client c = io.agentsh.core.PtyExecTest.Client.open(d, sid);
+        c.send(java.util.Map.of("type", "start", "command", "sh", "args", java.util.List.of("-c",
+                "grep Seccomp: /proc/self/status; python3 -c 'import os; print(\"FG\", os.tcgetpgrp(0) == os.getpgrp())'; "
+                        + "cat /etc/shadow; echo \"cat=$?\"")));
+        JsonNode exit = c.last.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("exit", exit.path("type").asText(), exit.toString());
+        String out = c.output();
+        assertTrue(out.contains("Seccomp:\t2"), "armed by the wrapper: " + out);
+        assertTrue(out.contains("FG True"), "the pty is the command's controlling terminal (wrapper --ctty): " + out);
+        assertTrue(out.contains("Permission denied") && !out.contains("root:"), out);
+        assertFalse(out.contains("cat=0"), out);
+    }
+
+    @Test
     void allowedCommandRunsArmed() throws Exception {
         JsonNode j = exec("echo armed-ok; grep Seccomp: /proc/self/status");
         assertEquals(0, j.at("/result/exit_code").asInt(), j.toString());
