@@ -144,7 +144,7 @@ public final class ExecCommand extends ClientCommand {
         for (String k : List.of("command", "args", "argv0", "working_dir", "env")) {
             if (req.hasNonNull(k)) start.set(k, req.get(k));
         }
-        PtyClient pc = new PtyClient(client, new LocalTerminal());
+        PtyClient pc = new PtyClient(client, new LocalTerminal(), System.in, out());
         PtyClient.Ending end = pc.run(sid, start.deepCopy());
         if (end.errorCode() == 404 && end.message().contains("session") && autoCreate(client, sid)) {
             end = pc.run(sid, start.deepCopy());

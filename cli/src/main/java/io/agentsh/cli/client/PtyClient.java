@@ -3,9 +3,6 @@ package io.agentsh.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentsh.core.json.Json;
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,10 +29,14 @@ final class PtyClient {
 
     private final ApiClient client;
     private final LocalTerminal terminal;
+    private final InputStream in;
+    private final OutputStream out;
 
-    PtyClient(ApiClient client, LocalTerminal terminal) {
+    PtyClient(ApiClient client, LocalTerminal terminal, InputStream in, OutputStream out) {
         this.client = client;
         this.terminal = terminal;
+        this.in = in;
+        this.out = out;
     }
 
     Ending run(String sid, ObjectNode start) throws IOException, InterruptedException {
@@ -50,7 +51,7 @@ final class PtyClient {
                 start.put("cols", size[1]);
             }
         }
-        Listener listener = new Listener(new FileOutputStream(FileDescriptor.out));
+        Listener listener = new Listener(out);
         WebSocket.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
                 .newWebSocketBuilder();
         if (client.apiKey() != null && !client.apiKey().isEmpty()) b.header("X-API-Key", client.apiKey());
@@ -69,7 +70,7 @@ final class PtyClient {
         try {
             terminal.onSignals(size -> send(ws, Map.of("type", "resize", "rows", size[0], "cols", size[1])),
                     name -> send(ws, Map.of("type", "signal", "name", name)));
-            Thread stdin = Thread.ofPlatform().daemon().name("agentsh-pty-stdin").start(() -> pumpStdin(ws));
+            Thread stdin = Thread.ofPlatform().daemon().name("agentsh-pty-stdin").start(() -> pumpStdin(in, ws));
             Ending end = listener.ending.join();
             stdin.interrupt();
             return end;
@@ -88,8 +89,7 @@ final class PtyClient {
     }
 
     /** Our stdin, as typed (raw mode), up to the command. */
-    private static void pumpStdin(WebSocket ws) {
-        InputStream in = new FileInputStream(FileDescriptor.in);
+    private static void pumpStdin(InputStream in, WebSocket ws) {
         byte[] buf = new byte[8192];
         try {
             int n;

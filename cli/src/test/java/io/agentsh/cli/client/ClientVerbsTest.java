@@ -97,6 +97,31 @@ class ClientVerbsTest {
     }
 
     @Test
+    void execPty() throws Exception {
+        String sid = session();
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+        try {
+            Run ok = run("exec", "--pty", "--server", server, sid, "--", "/bin/sh", "-c",
+                    "[ -t 0 ] && echo on-a-tty; exit 3");
+            assertEquals(new Run(3, "on-a-tty\r\n", ""), ok);
+            Run denied = run("exec", "--pty", "--server", server, sid, "--", "/usr/bin/sudo", "whoami");
+            assertEquals(new Run(126, "", "command denied by policy\n"
+                    + "Tip: re-run without --pty to see policy details:\n"
+                    + "agentsh exec --output json --events=blocked " + sid + " -- /usr/bin/sudo whoami\n"), denied);
+            Run created = run("exec", "--pty", "--server", server, "--root", ws.toString(), "pty-auto-created", "--",
+                    "/bin/echo", "made");
+            assertEquals(new Run(0, "made\r\n", ""), created);
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(new Run(1, "", "--pty and --stream are mutually exclusive\n"),
+                run("exec", "--pty", "--stream", "--server", server, sid, "--", "/bin/true"));
+        assertEquals(new Run(1, "", "--pty requires --output=shell\n"),
+                run("exec", "--pty", "--output", "json", "--server", server, sid, "--", "/bin/true"));
+    }
+
+    @Test
     void execJsonOutput() throws Exception {
         String sid = session();
         Run r = run("exec", "--server", server, "--output", "json", sid, "--", "/usr/bin/rm", "-rf", "/tmp/d");
