@@ -248,7 +248,7 @@ public final class ExecService {
         String[] err = new String[1];
         String exe = Executables.resolve(req.command(), env.get("PATH"), err);
         if (exe == null) return Prepared.failed(failed(127, "", err[0]));
-        Duration timeout = chooseTimeout(req.timeout(), policy.commandTimeout());
+        Duration timeout = terminal ? ptyTimeout(policy.commandTimeout()) : chooseTimeout(req.timeout(), policy.commandTimeout());
         try {
             return new Prepared(launcher.get().plan(new LaunchRequest(s.id(), d.commandId, exe, req.command(),
                     req.argsOrEmpty(), req.argv0(), env, cwd, terminal)), timeout, null);
@@ -348,6 +348,16 @@ public final class ExecService {
         byte[] e = stderr.getBytes(StandardCharsets.UTF_8);
         return new RunResult(-1, exit, new byte[0], e, 0, e.length, false, false, false, startError, 0);
     }
+
+    /**
+     * An interactive PTY command (a shell the user works in) gets no 5-minute default; only the
+     * policy's command timeout, when it sets one, ends it. It ends anyway when the client hangs up.
+     */
+    static Duration ptyTimeout(Duration policyCap) {
+        return policyCap != null && !policyCap.isZero() && !policyCap.isNegative() ? policyCap : UNBOUNDED_PTY;
+    }
+
+    private static final Duration UNBOUNDED_PTY = Duration.ofDays(3650);
 
     static Duration chooseTimeout(String requested, Duration policyCap) {
         Duration t = DEFAULT_TIMEOUT;

@@ -98,6 +98,10 @@ final class PtySocket implements WebSocketBody.Handler {
                 fail(403, denyMessage(d.denied()));
                 return;
             }
+            if (gone) {
+                exec.abandon(d); // the client left while the command waited (e.g. for an approval)
+                return;
+            }
             Pty pty;
             try {
                 pty = Pty.open(rows, cols);
