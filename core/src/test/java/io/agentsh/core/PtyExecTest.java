@@ -204,6 +204,26 @@ public class PtyExecTest {
         assertTrue(next.output().contains("still-works"));
     }
 
+    @Test
+    void outputDlpAppliesToTheTerminalStreamAcrossChunks(@TempDir Path ws) throws Exception {
+        try (TestDaemon dlp = TestDaemon.start(new FakePolicies(Map.of(), null), b -> { })) {
+            dlp.daemon.execService().outputRedactors().enable(io.agentsh.proxy.dlp.DlpEngine.compile(
+                    new io.agentsh.proxy.dlp.DlpSettings(io.agentsh.proxy.dlp.DlpMode.TOKENIZE,
+                            java.util.EnumSet.of(io.agentsh.proxy.dlp.BuiltinDetector.EMAIL), List.of(), null)),
+                    io.agentsh.proxy.dlp.DlpMode.TOKENIZE);
+            String sid = dlp.session(ws, null);
+            Client c = Client.open(dlp, sid);
+            // The address leaves the command in two writes: the redactor must see it whole.
+            c.send(Map.of("type", "start", "command", "/bin/sh", "args", List.of("-c",
+                    "printf 'mail alice@exa'; sleep 0.02; printf 'mple.com end\\n'")));
+            assertEquals(0, c.last.get(20, TimeUnit.SECONDS).get("exit_code").asInt());
+            String o = c.output();
+            assertFalse(o.contains("alice@example.com"), o);
+            assertFalse(o.contains("alice@exa"), o);
+            assertTrue(Pattern.compile("mail \\[TOKEN:email:[0-9a-f]{16}] end").matcher(o).find(), o);
+        }
+    }
+
     private static long openFds() throws Exception {
         try (var s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
