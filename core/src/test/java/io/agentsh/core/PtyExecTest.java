@@ -205,6 +205,18 @@ public class PtyExecTest {
     }
 
     @Test
+    void inputTheCommandNeverReadsDoesNotWedgeTheEnd(@TempDir Path ws) throws Exception {
+        String sid = d.session(ws, null);
+        Client c = Client.open(sid);
+        c.send(Map.of("type", "start", "command", "/bin/sleep", "args", List.of("1")));
+        byte[] chunk = "x".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 64; i++) c.ws.sendBinary(ByteBuffer.wrap(chunk), true).join();
+        JsonNode exit = c.last.get(30, TimeUnit.SECONDS);
+        assertEquals("exit", exit.get("type").asText(), exit.toString());
+        assertEquals(0, exit.get("exit_code").asInt());
+    }
+
+    @Test
     void outputDlpAppliesToTheTerminalStreamAcrossChunks(@TempDir Path ws) throws Exception {
         try (TestDaemon dlp = TestDaemon.start(new FakePolicies(Map.of(), null), b -> { })) {
             dlp.daemon.execService().outputRedactors().enable(io.agentsh.proxy.dlp.DlpEngine.compile(

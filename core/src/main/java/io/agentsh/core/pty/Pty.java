@@ -19,6 +19,8 @@ public final class Pty implements AutoCloseable {
     private int master;
     private final String slavePath;
     private volatile boolean closed;
+    /** Guards the fd against close while a write or resize uses it (reads are joined before close). */
+    private final Object fdLock = new Object();
 
     private Pty(int master, String slavePath) {
         this.master = master;
@@ -27,7 +29,8 @@ public final class Pty implements AutoCloseable {
 
     /** A new pty of rows x cols. */
     public static Pty open(int rows, int cols) throws IOException {
-        int fd = C.posix_openpt(PtyLibC.O_RDWR | PtyLibC.O_NOCTTY | PtyLibC.O_CLOEXEC);
+        // Non-blocking: a write to a terminal nobody reads must not wedge the writer (see write).
+        int fd = C.posix_openpt(PtyLibC.O_RDWR | PtyLibC.O_NOCTTY | PtyLibC.O_CLOEXEC | PtyLibC.O_NONBLOCK);
         if (fd < 0) throw failure("posix_openpt");
         try {
             if (C.grantpt(fd) != 0) throw failure("grantpt");
@@ -61,13 +64,15 @@ public final class Pty implements AutoCloseable {
         if (rows <= 0 || cols <= 0 || rows > 0xffff || cols > 0xffff) {
             throw new IllegalArgumentException("terminal size out of range: " + rows + "x" + cols);
         }
-        if (closed) return;
         Pointer ws = Memory.allocateDirect(RT, 8);
         ws.putShort(0, (short) rows);
         ws.putShort(2, (short) cols);
         ws.putShort(4, (short) 0);
         ws.putShort(6, (short) 0);
-        if (C.ioctl(master, PtyLibC.TIOCSWINSZ, ws) != 0) throw failure("ioctl(TIOCSWINSZ)");
+        synchronized (fdLock) {
+            if (closed) return;
+            if (C.ioctl(master, PtyLibC.TIOCSWINSZ, ws) != 0) throw failure("ioctl(TIOCSWINSZ)");
+        }
     }
 
     /**
@@ -98,22 +103,30 @@ public final class Pty implements AutoCloseable {
         return -1;
     }
 
-    /** Writes input as typed at the terminal (all of it, retrying short writes). */
-    public synchronized void write(byte[] data, int len) throws IOException {
+    /**
+     * Writes input as typed at the terminal, all of it. When the terminal's input queue is full
+     * (the command does not read) this waits in slices, so {@link #stop} still ends it.
+     */
+    public void write(byte[] data, int len) throws IOException {
+        Pointer pfd = Memory.allocateDirect(RT, 8);
         int off = 0;
-        byte[] chunk = data;
-        while (off < len && !closed) {
-            if (off > 0) {
-                chunk = new byte[len - off];
-                System.arraycopy(data, off, chunk, 0, chunk.length);
-            }
-            long w = C.write(master, chunk, off > 0 ? chunk.length : len);
-            if (w < 0) {
+        synchronized (fdLock) {
+            while (off < len) {
+                if (closed) throw new IOException("pty closed");
+                byte[] chunk = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, len);
+                long w = C.write(master, chunk, len - off);
+                if (w >= 0) {
+                    off += (int) w;
+                    continue;
+                }
                 int e = PtyLibC.errno();
-                if (e == PtyLibC.EINTR || e == PtyLibC.EAGAIN) continue;
-                throw new IOException("write: " + C.strerror(e));
+                if (e == PtyLibC.EINTR) continue;
+                if (e != PtyLibC.EAGAIN) throw new IOException("write: " + C.strerror(e));
+                pfd.putInt(0, master);
+                pfd.putShort(4, PtyLibC.POLLOUT);
+                pfd.putShort(6, (short) 0);
+                C.poll(pfd, 1, 100);
             }
-            off += (int) w;
         }
     }
 
@@ -124,10 +137,12 @@ public final class Pty implements AutoCloseable {
 
     /** Closes the master. Call it once no thread reads any more (a reused fd number must not be read). */
     @Override
-    public synchronized void close() {
-        if (master < 0) return;
+    public void close() {
         closed = true;
-        C.close(master);
-        master = -1;
+        synchronized (fdLock) {
+            if (master < 0) return;
+            C.close(master);
+            master = -1;
+        }
     }
 }

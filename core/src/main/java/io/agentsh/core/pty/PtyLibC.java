@@ -15,10 +15,10 @@ import jnr.ffi.types.ssize_t;
  * terminal it could acquire as its own controlling terminal.
  */
 public interface PtyLibC {
-    int O_RDWR = 2, O_NOCTTY = 0400, O_CLOEXEC = 02000000;
+    int O_RDWR = 2, O_NOCTTY = 0400, O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
     int EINTR = 4, EAGAIN = 11, EIO = 5;
     long TIOCSWINSZ = 0x5414, TIOCGWINSZ = 0x5413;
-    short POLLIN = 0x1, POLLHUP = 0x10, POLLERR = 0x8;
+    short POLLIN = 0x1, POLLOUT = 0x4, POLLHUP = 0x10, POLLERR = 0x8;
     short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
     int WNOHANG = 1;
     /** glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336 on x86-64/arm64; room to spare. */
