@@ -95,7 +95,11 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         if (!(s.policy().get() instanceof EnginePolicy ep)) {
             throw new IllegalStateException("network: the session's policy has no compiled engine");
         }
-        SessionNetwork net = service.openSession(s.id(), new EngineNetworkPolicy(ep.engine()));
+        SessionNetwork net = service.openSession(s.id(), new ApprovingNetworkPolicy(new EngineNetworkPolicy(ep.engine()),
+                daemon.approvals(), s.id(), () -> {
+                    Session.RunningCommand running = s.running();
+                    return running == null ? null : running.commandId();
+                }));
         networks.put(s.id(), net);
         s.layerEnv().putAll(net.environment());
         s.networkProxyUrl(net.proxyUrl());
@@ -133,8 +137,10 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
                 .domain(e.domain()).remote(e.remote());
         if (running != null) b.commandId(running.commandId());
         if (e.policy() != null) {
+            PolicyInfo.Approval approval = e.policy().approvalId() != null
+                    ? new PolicyInfo.Approval(true, "enforced", e.policy().approvalId()) : null;
             b.policy(new PolicyInfo(e.policy().policyDecision(), e.policy().effectiveDecision(), e.policy().rule(),
-                    e.policy().message())).effectiveAction(e.policy().effectiveDecision());
+                    e.policy().message(), approval, null)).effectiveAction(e.policy().effectiveDecision());
         }
         if (e.fields() != null) e.fields().forEach(b::field);
         daemon.audit().emit(b.build());
