@@ -21,12 +21,14 @@ import java.util.function.Supplier;
  * E_APPROVAL_TIMEOUT does for commands), so does a refusal; everything else is the inner policy.
  */
 final class ApprovingNetworkPolicy implements NetworkPolicy {
-    private final NetworkPolicy inner;
+    private final Supplier<NetworkPolicy> inner;
     private final ApprovalManager approvals;
     private final String sessionId;
     private final Supplier<String> commandId;
 
-    ApprovingNetworkPolicy(NetworkPolicy inner, ApprovalManager approvals, String sessionId, Supplier<String> commandId) {
+    /** {@code inner} is asked on every call: the session's current policy (reloads take effect at once). */
+    ApprovingNetworkPolicy(Supplier<NetworkPolicy> inner, ApprovalManager approvals, String sessionId,
+                           Supplier<String> commandId) {
         this.inner = inner;
         this.approvals = approvals;
         this.sessionId = sessionId;
@@ -35,22 +37,22 @@ final class ApprovingNetworkPolicy implements NetworkPolicy {
 
     @Override
     public NetDecision check(String host, int port, List<InetAddress> dialled) {
-        return inner.check(host, port, dialled);
+        return inner.get().check(host, port, dialled);
     }
 
     @Override
     public DnsRedirect dnsRedirect(String name) {
-        return inner.dnsRedirect(name);
+        return inner.get().dnsRedirect(name);
     }
 
     @Override
     public ConnectRedirectTarget connectRedirect(String host, int port) {
-        return inner.connectRedirect(host, port);
+        return inner.get().connectRedirect(host, port);
     }
 
     @Override
     public boolean nameCanAllow(int port) {
-        return inner.nameCanAllow(port);
+        return inner.get().nameCanAllow(port);
     }
 
     @Override

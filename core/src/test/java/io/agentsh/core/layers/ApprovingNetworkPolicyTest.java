@@ -37,7 +37,7 @@ class ApprovingNetworkPolicyTest {
             "needs a human", Duration.ofMillis(300), null);
 
     NetworkPolicy policy(ApprovalManager m) {
-        return new ApprovingNetworkPolicy((h, p, d) -> PENDING, m, "sess-1", () -> "cmd-7");
+        return new ApprovingNetworkPolicy(() -> (h, p, d) -> PENDING, m, "sess-1", () -> "cmd-7");
     }
 
     @Test
