@@ -45,7 +45,7 @@ final class Admission {
      * @param host       the name the client asked for (null: only the address is known)
      * @param candidates resolved addresses (may be empty only when the name did not resolve)
      * @param domain     for events (lower-case name, or the address)
-     * @param remote     for events and the approver ("host:port")
+     * @param remote     for events ("host:port"); the approver is shown host:port with the name when known
      */
     static void decide(NetRuntime rt, SessionContext s, EventLoop loop, String host, int port,
                        List<InetAddress> candidates, String domain, String remote, Callback cb) {
@@ -81,7 +81,9 @@ final class Admission {
         if (decision.needsApproval() && (r != null || !approvable.isEmpty())) {
             java.util.concurrent.CompletionStage<NetDecision> stage;
             try {
-                stage = policy.approve(remote, decision);
+                // the approver sees the name when there is one (the transparent path's remote is ip:port)
+                String target = host == null ? remote : (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+                stage = policy.approve(target, decision);
             } catch (RuntimeException e) {
                 stage = java.util.concurrent.CompletableFuture.completedFuture(decision.refused(null, "approval failed: " + e.getMessage()));
             }

@@ -107,7 +107,8 @@ class RedirectApprovalTest {
     }
 
     static CompletableFuture<NetDecision> later(long ms, NetDecision d) {
-        return CompletableFuture.supplyAsync(() -> d, CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS));
+        return CompletableFuture.supplyAsync(() -> d, // not the common pool: it may be busy with the test's own blocking work
+                CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
     }
 
     /** A unix-socket upstream that answers one fixed HTTP response per connection. */

@@ -50,7 +50,7 @@ class TransparentModeTest {
                 "transparent mode test skipped: needs root with ip netns, veth and nft (not available here)");
         daemon = new TestNamespace("daemon");
         daemon.addLoopbackAddresses("169.254.169.254/32", "10.0.0.1/32", "192.168.1.1/32", "198.51.100.7/32",
-                "198.51.100.8/32", "198.51.100.9/32", "198.51.100.10/32", "203.0.113.5/32", "fd00:aaaa::2/128", "fd00:aaaa::9/128");
+                "198.51.100.8/32", "198.51.100.9/32", "198.51.100.10/32", "198.51.100.12/32", "198.51.100.13/32", "203.0.113.5/32", "fd00:aaaa::2/128", "fd00:aaaa::9/128");
         group = Transports.group(1, daemon.threadFactory("standin"));
         standins = new Standins(group);
         var ssl = new io.agentsh.proxy.testing.TestCa("sniffed.test").serverContext();
@@ -73,7 +73,8 @@ class TransparentModeTest {
         });
         dns.put("public.test", "198.51.100.7").put("unlisted.test", "198.51.100.8").put("rebind.test", "192.168.1.1")
                 .put("evil.com", "203.0.113.5").put("v6.test", "fd00:aaaa::2")
-                .put("sniffed.test", "198.51.100.9").put("redirected.test", "198.51.100.11");
+                .put("sniffed.test", "198.51.100.9").put("redirected.test", "198.51.100.11")
+                .put("approve.test", "198.51.100.12").put("approve-no.test", "198.51.100.13");
         ProxyConfig cfg = ProxyConfig.of(List.of(dns.address())).withThreads(2)
                 .withThreadFactory(daemon.threadFactory("proxy"));
         service = NetworkService.start(cfg, events::add,
@@ -82,7 +83,13 @@ class TransparentModeTest {
         NetworkPolicy policy = TestPolicy.standard().allowCidr("allow-doc-net", "203.0.113.0/24")
                 .allowDomains("allow-by-name", java.util.Set.of(8080, 8443), "sniffed.test", "redirected.test")
                 .connectRedirect("redirected.test:8080", ConnectRedirectTarget.of("to-public", "198.51.100.7:8080", null,
-                        "passthrough", null, "warn", "moved", "fail_closed"));
+                        "passthrough", null, "warn", "moved", "fail_closed"))
+                .approveDomains("approve-by-name", java.util.Set.of(8080), "approve.test", "approve-no.test")
+                .approver((target, pending) -> java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> target.startsWith("approve.test:") ? pending.approved("approval-t1")
+                                : pending.refused("approval-t2", "approval timed out"),
+                        java.util.concurrent.CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS,
+                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())));
         session = service.openSession("sess-transparent", policy);
         assertEquals("transparent", session.mode(), session.fallbackReason());
     }
@@ -336,5 +343,19 @@ class TransparentModeTest {
                 && "to-public".equals(e.fields().get("rule"))));
         assertTrue(events.stream().anyMatch(e -> e.type().equals("net_connect") && "redirected.test".equals(e.domain())
                 && "198.51.100.7:8080".equals(e.fields().get("redirect_to"))));
+    }
+
+    @Test
+    void approvalRoundTripDecidesTransparentConnections() throws Exception {
+        Sh.Result ok = curl("http://approve.test:8080/ap");
+        assertEquals(0, ok.exit(), ok.err() + events.stream().filter(e -> String.valueOf(e.remote()).contains("100.12")
+                || "approve.test".equals(e.domain())).toList());
+        assertTrue(ok.out().contains("standin MARKER local=198.51.100.12 uri=/ap"), ok.out());
+        Sh.Result no = curl("http://approve-no.test:8080/");
+        assertNotEquals(0, no.exit());
+        assertFalse(no.out().contains("standin"), no.out());
+        assertTrue(events.stream().anyMatch(e -> e.type().equals("net_connect") && "approve-no.test".equals(e.domain())
+                && !e.policy().allowed() && "approval-t2".equals(e.policy().approvalId())
+                && "approval timed out".equals(e.policy().message())));
     }
 }
