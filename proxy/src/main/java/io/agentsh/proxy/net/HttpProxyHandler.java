@@ -113,7 +113,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     if (o instanceof LastHttpContent) {
                         upstream.flush();
                         state = State.AWAITING_RESPONSE;
-                        upstream.read();
                         return;
                     }
                 }
@@ -300,6 +299,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), res.decision(), req.method().name(), addr,
                     redirected ? res.redirect() : null);
             upstream = ch;
+            // Responses are read as they come (no read()/epoll re-arm per response); a client that
+            // cannot take more turns reading off until it drains (channelWritabilityChanged).
+            ch.config().setAutoRead(true);
             upstreamHost = hp.host();
             upstreamPort = hp.port();
             upstreamAddress = addr; // null for a unix-socket target: such a connection is never reused
@@ -315,7 +317,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (req instanceof LastHttpContent) {
             upstream.flush();
             state = State.AWAITING_RESPONSE;
-            upstream.read();
         } else {
             state = State.SENDING_BODY;
             drain();
@@ -330,6 +331,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext uctx, Object msg) {
             Channel client = ctx.channel();
+            if (uctx.channel() != upstream || (state != State.AWAITING_RESPONSE && state != State.SENDING_BODY)) {
+                // nothing was asked of this connection: a stray answer is not passed to the client
+                ReferenceCountUtil.release(msg);
+                uctx.close();
+                return;
+            }
             if (msg instanceof HttpResponse resp) {
                 responseStarted = true;
                 informational = resp.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
@@ -372,7 +379,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelReadComplete(ChannelHandlerContext uctx) {
             ctx.channel().flush();
-            if (ctx.channel().isWritable() && state == State.AWAITING_RESPONSE) uctx.read();
+            if (!ctx.channel().isWritable()) uctx.channel().config().setAutoRead(false);
         }
 
         @Override
@@ -403,7 +410,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == State.AWAITING_RESPONSE && upstream != null) upstream.read();
+        if (ctx.channel().isWritable() && upstream != null) upstream.config().setAutoRead(true);
         ctx.fireChannelWritabilityChanged();
     }
 
