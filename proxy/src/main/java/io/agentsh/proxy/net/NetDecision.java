@@ -56,11 +56,16 @@ public record NetDecision(boolean allowed, String policyDecision, String effecti
 
     /**
      * DNS-only view of a verdict: a deny that only came from the default rule is recorded but
-     * not enforced for lookups (the connect that follows is still checked).
+     * not enforced for lookups (the connect that follows is still checked). Neither is an approve:
+     * the approver is asked once, for the connection, not for its lookup (refusing the lookup
+     * would leave the approval rule unreachable in transparent mode).
      */
     public NetDecision forDnsLookup() {
         if (!allowed && DEFAULT_DENY_RULE.equals(rule)) {
             return new NetDecision(true, policyDecision, "allow", DNS_MONITOR_ONLY_RULE, message, approvalTimeout, approvalId);
+        }
+        if (needsApproval()) {
+            return new NetDecision(true, policyDecision, "allow", rule, message, approvalTimeout, approvalId);
         }
         return this;
     }

@@ -105,8 +105,13 @@ class EngineNetworkPolicyTest {
 
     @Test
     void approveCarriesTheRulesTimeoutAndNamesMatterOnlyWhereADomainRuleCanAllow() throws Exception {
-        NetDecision d = policy().check("unknown.example", 443, List.of(InetAddress.ofLiteral("203.0.113.9")));
+        NetworkPolicy withApprovals = new EngineNetworkPolicy(Engine.compile(PolicyLoader.parse("net-test.yaml", YAML),
+                EngineOptions.builder().approvalsEnabled(true).build()));
+        NetDecision d = withApprovals.check("unknown.example", 443, List.of(InetAddress.ofLiteral("203.0.113.9")));
         assertEquals(java.time.Duration.ofSeconds(45), d.approvalTimeout());
+        assertTrue(d.needsApproval());
+        assertTrue(d.forDnsLookup().allowed(), "the lookup is not refused: the connection asks the approver");
+        assertEquals("approve-unknown-https", d.forDnsLookup().rule());
         NetworkPolicy p = policy();
         assertTrue(p.nameCanAllow(443));
         assertTrue(p.nameCanAllow(80));
