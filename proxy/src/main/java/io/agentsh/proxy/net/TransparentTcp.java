@@ -292,7 +292,9 @@ public final class TransparentTcp implements AutoCloseable {
      */
     private static final class NameSniffer extends io.netty.handler.ssl.AbstractSniHandler<String> {
         NameSniffer() {
-            super(0L); // the listener keeps its own timer
+            // A ClientHello is a few KiB; a client claiming more is not given memory for it (the
+            // connection is closed). The listener keeps its own timer.
+            super(1 << 16, 0L);
         }
 
         @Override
