@@ -65,6 +65,14 @@ final class SocketHandler {
         }
         memory.copyLast(addr, len);
         int family = (addr[0] & 0xff) | (addr[1] & 0xff) << 8;
+        // Trapped only for connect redirects: unix sockets are not the policy's business then (with
+        // no unix_socket_rules the engine's default would deny them all), and the address is not
+        // acted on, so a racing rewrite gains nothing.
+        boolean unixGoverned = ctx.policy().governsUnixSockets();
+        if (family == AF_UNIX && !unixGoverned || family != AF_UNIX && !unixGoverned && n.nr() == BIND) {
+            if (listener.idValid(n.id())) listener.respondContinue(n.id());
+            return;
+        }
         boolean safe = guard.check(t, List.of(addrPtr)) == null;
         UnixAccess op = n.nr() == CONNECT ? UnixAccess.CONNECT : UnixAccess.BIND;
         String syscall = SyscallNumbers.name(n.nr());

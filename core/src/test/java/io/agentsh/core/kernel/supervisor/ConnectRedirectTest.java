@@ -38,6 +38,10 @@ class ConnectRedirectTest {
                 @Override public KernelVerdict checkFile(String path, FileAccess op) { return KernelVerdict.ALLOW; }
                 @Override public KernelVerdict checkExecve(String f, List<String> argv, int depth) { return KernelVerdict.ALLOW; }
                 @Override public boolean governsConnectRedirects() { return true; }
+                // like the engine with no unix_socket_rules: its default denies every unix socket
+                @Override public KernelVerdict checkUnixSocket(String path, UnixAccess op) {
+                    return KernelVerdict.deny("default-deny-unix", "");
+                }
                 @Override public KernelRedirect connectRedirect(String ip, int p) {
                     if (ip.equals("127.0.0.1") && p == dead) return new KernelRedirect("to-target", "localhost", port, null, false, false, "");
                     if (ip.equals("127.0.0.3") && p == dead) return new KernelRedirect("to-unix", null, 0, "/run/x.sock", false, false, "");
@@ -57,11 +61,17 @@ class ConnectRedirectTest {
                     "c('127.0.0.1', " + dead + ")",
                     "c('::ffff:127.0.0.1', " + dead + ", socket.AF_INET6)",
                     "c('127.0.0.3', " + dead + ")",
-                    "c('127.0.0.1', " + port + ")");
+                    "c('127.0.0.1', " + port + ")",
+                    "u=socket.socket(socket.AF_UNIX)",
+                    "try:",
+                    "  u.bind('" + tmp.resolve("free.sock") + "'); print('unix bound')",
+                    "except OSError as e: print('unix errno', e.errno)");
             var r = h.run(Map.of(), tmp, "/usr/bin/python3", "-c", py);
             assertTrue(r.stdout().contains("got 127.0.0.1 redirect-target"), r.toString() + h.redirects);
             assertTrue(r.stdout().contains("got ::ffff:127.0.0.1 redirect-target"), r.toString() + h.redirects);
             assertTrue(r.stdout().contains("errno 13 127.0.0.3"), r.toString());
+            // no unix_socket_rules: trapping connect for redirects must not judge unix sockets
+            assertTrue(r.stdout().contains("unix bound"), r.toString());
             assertEquals(2, r.stdout().lines().filter(l -> l.startsWith("got 127.0.0.1")).count(), r.toString());
             assertTrue(h.redirects.contains("127.0.0.1:" + dead + " -> localhost:" + port + " rule=to-target"), h.redirects.toString());
             assertTrue(h.redirects.stream().anyMatch(s -> s.startsWith("127.0.0.3:" + dead) && s.contains("fellBack=false")),
