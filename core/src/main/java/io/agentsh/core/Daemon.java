@@ -182,6 +182,9 @@ public final class Daemon implements AutoCloseable {
 
     public Metrics metrics() { return metrics; }
 
+    /** Pending approvals: the layers park their own approve verdicts here (network connections). */
+    public ApprovalManager approvals() { return approvals; }
+
     public SessionManager sessions() { return sessions; }
 
     public GovernedProcesses governed() { return governed; }

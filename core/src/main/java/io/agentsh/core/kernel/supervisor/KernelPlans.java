@@ -28,7 +28,8 @@ public final class KernelPlans {
                                         KernelPolicy kernelPolicy, String workspace) throws IOException {
         List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
         var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block,
-                kernelPolicy.readsCanBeDenied(), kernelPolicy.governsUnixSockets());
+                kernelPolicy.readsCanBeDenied(),
+                kernelPolicy.governsUnixSockets() || kernelPolicy.governsConnectRedirects());
         LandlockRuleset ruleset = null;
         if (cfg.bool("landlock.enabled") && LandlockAbi.probe() > 0) {
             ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
