@@ -9,6 +9,7 @@ import io.agentsh.core.kernel.seccomp.SeccompSupport;
 import io.agentsh.core.kernel.supervisor.ArmingPlan;
 import io.agentsh.core.kernel.supervisor.EngineKernelPolicy;
 import io.agentsh.core.kernel.supervisor.KernelPlans;
+import io.agentsh.core.kernel.supervisor.NamespaceJoin;
 import io.agentsh.core.kernel.supervisor.PendingArm;
 import io.agentsh.core.kernel.supervisor.SupervisorOptions;
 import io.agentsh.core.policy.EnginePolicy;
@@ -45,11 +46,13 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final Path runtimeDir;
     private final SupervisorOptions options;
     private final CgroupLayer cgroups;
+    private final MountNamespaceLayer mountNamespaces;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
 
     private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options,
-                        CgroupLayer cgroups) {
+                        CgroupLayer cgroups, MountNamespaceLayer mountNamespaces) {
         this.daemon = daemon;
+        this.mountNamespaces = mountNamespaces;
         this.cgroups = cgroups;
         this.config = config;
         this.wrapper = wrapper;
@@ -68,6 +71,12 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
      * be armed and degraded mode is allowed (a warning is logged).
      */
     public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options) {
+        return install(daemon, cfg, options, null);
+    }
+
+    /** As above; {@code mountNamespaces} (may be null) gives sessions the mount namespace their commands join. */
+    public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options,
+                                      MountNamespaceLayer mountNamespaces) {
         if (!wanted(cfg)) return null;
         String unavailable = unavailableReason();
         if (unavailable != null) {
@@ -88,7 +97,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             return null;
         }
         KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options,
-                CgroupLayer.install(cfg, daemon.audit()));
+                CgroupLayer.install(cfg, daemon.audit()), mountNamespaces);
         daemon.sessions().addListener(k);
         daemon.execService().launcher(k);
         daemon.shimRoute().arming(k::armShell);
@@ -120,12 +129,12 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         CgroupLayer.Placed cg = place(s, r.commandId());
         PendingArm arm;
         try {
-            arm = open(s, r.commandId(), ap, cg);
+            arm = open(s, r.commandId(), ap, cg, join(s, r.workingDir() == null ? "" : r.workingDir().toString()));
         } catch (LaunchException e) {
             if (cg != null) cg.finish();
             throw e;
         }
-        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
+        List<String> argv = arm.argv(r.executable(), r.argv0(), r.args());
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             private volatile Map<String, Object> resources = Map.of();
 
@@ -155,7 +164,8 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         CgroupLayer.Placed cg = place(s, commandId);
         PendingArm arm;
         try {
-            arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()), cg);
+            // The shell execs the wrapper in place: its own working directory is the one to re-enter.
+            arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()), cg, join(s, ""));
         } catch (LaunchException e) {
             if (cg != null) cg.finish();
             throw e;
@@ -170,28 +180,33 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
                 sup.done().whenComplete((v, x) -> cg.finish());
             }
         });
-        return withPrefix(s, arm.argv(path, argv0, args));
+        return arm.argv(path, argv0, args);
     }
 
     private CgroupLayer.Placed place(Session s, String commandId) throws LaunchException {
         return cgroups == null ? null : cgroups.place(s, commandId);
     }
 
-    /** The session's launch prefix (network namespace entry) before the wrapper, which execs in place. */
-    private static List<String> withPrefix(Session s, List<String> argv) {
-        List<String> prefix = s.launchPrefix();
-        if (prefix.isEmpty()) return argv;
-        List<String> out = new java.util.ArrayList<>(prefix.size() + argv.size());
-        out.addAll(prefix);
-        out.addAll(argv);
-        return out;
+    /**
+     * The namespaces a command of the session joins (the wrapper's SETNS items): the session's
+     * network namespace (transparent network mode). Opened per command; PendingArm closes them.
+     */
+    private NamespaceJoin join(Session s, String cwd) throws LaunchException {
+        Path net = s.networkNamespace();
+        if (net == null) return NamespaceJoin.NONE;
+        try {
+            return NamespaceJoin.open(null, net, cwd);
+        } catch (IOException e) {
+            throw new LaunchException("cannot join the session's namespaces: " + e.getMessage());
+        }
     }
 
-    private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg) throws LaunchException {
+    private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg, NamespaceJoin join)
+            throws LaunchException {
         try {
             return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
                     new AuditEnforcementEvents(daemon.audit(), commandId), options,
-                    cg == null ? pid -> { } : cg::join);
+                    cg == null ? pid -> { } : cg::join, join);
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());
         }
