@@ -47,12 +47,14 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final SupervisorOptions options;
     private final CgroupLayer cgroups;
     private final MountNamespaceLayer mountNamespaces;
+    private final FuseLayer fuse;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
 
     private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options,
-                        CgroupLayer cgroups, MountNamespaceLayer mountNamespaces) {
+                        CgroupLayer cgroups, MountNamespaceLayer mountNamespaces, FuseLayer fuse) {
         this.daemon = daemon;
         this.mountNamespaces = mountNamespaces;
+        this.fuse = fuse;
         this.cgroups = cgroups;
         this.config = config;
         this.wrapper = wrapper;
@@ -71,12 +73,16 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
      * be armed and degraded mode is allowed (a warning is logged).
      */
     public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options) {
-        return install(daemon, cfg, options, null);
+        return install(daemon, cfg, options, null, null);
     }
 
-    /** As above; {@code mountNamespaces} (may be null) gives sessions the mount namespace their commands join. */
+    /**
+     * As above; {@code mountNamespaces} (may be null) gives sessions the mount namespace their
+     * commands join; {@code fuse} (may be null) mounts a session's deferred workspace view before
+     * its first command.
+     */
     public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options,
-                                      MountNamespaceLayer mountNamespaces) {
+                                      MountNamespaceLayer mountNamespaces, FuseLayer fuse) {
         if (!wanted(cfg)) return null;
         String unavailable = unavailableReason();
         if (unavailable != null) {
@@ -97,7 +103,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             return null;
         }
         KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options,
-                CgroupLayer.install(cfg, daemon.audit()), mountNamespaces);
+                CgroupLayer.install(cfg, daemon.audit()), mountNamespaces, fuse);
         daemon.sessions().addListener(k);
         daemon.execService().launcher(k);
         daemon.shimRoute().arming(k::armShell);
@@ -189,23 +195,37 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
 
     /**
      * The namespaces a command of the session joins (the wrapper's SETNS items): the session's
-     * network namespace (transparent network mode). Opened per command; PendingArm closes them.
+     * mount namespace if a layer made one (the FUSE view over the workspace; a deferred view is
+     * mounted here, before the first command) and its network namespace (transparent network
+     * mode). Opened per command; PendingArm closes them.
      */
     private NamespaceJoin join(Session s, String cwd) throws LaunchException {
+        if (fuse != null) fuse.ensureView(s);
+        var mnt = mountNamespaces == null ? null : mountNamespaces.find(s);
         Path net = s.networkNamespace();
-        if (net == null) return NamespaceJoin.NONE;
+        if (net == null && mnt == null) return NamespaceJoin.NONE;
         try {
-            return NamespaceJoin.open(null, net, cwd);
+            return NamespaceJoin.open(mnt == null ? null : mnt.path(), net, cwd);
         } catch (IOException e) {
             throw new LaunchException("cannot join the session's namespaces: " + e.getMessage());
         }
+    }
+
+    /**
+     * With a FUSE view the session's deletes reach the view, which soft-deletes them itself: the
+     * supervisor performs an allowed delete (through the view) instead of moving the file out
+     * through the view, which would re-enter the trash store from the view's thread while the
+     * supervisor holds it.
+     */
+    private SupervisorOptions optionsFor(Session s) {
+        return s.workspaceView() == null ? options : options.withSoftDeleter(null);
     }
 
     private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg, NamespaceJoin join)
             throws LaunchException {
         try {
             return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
-                    new AuditEnforcementEvents(daemon.audit(), commandId), options,
+                    new AuditEnforcementEvents(daemon.audit(), commandId), optionsFor(s),
                     cg == null ? pid -> { } : cg::join, join);
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());

@@ -18,7 +18,8 @@ public final class Layers {
         TrashLayer trash = TrashLayer.install(daemon, cfg);
         SupervisorOptions options = SupervisorOptions.DEFAULT;
         if (trash != null) options = options.withSoftDeleter(trash.deleter());
-        KernelLayer.install(daemon, cfg, options, mountNs);
+        FuseLayer fuse = FuseLayer.install(daemon, cfg, trash == null ? null : trash.deleter(), mountNs);
+        KernelLayer.install(daemon, cfg, options, mountNs, fuse);
         NetworkLayer network;
         try {
             network = NetworkLayer.install(daemon, cfg);

@@ -97,6 +97,24 @@ public final class Session {
 
     public void networkNamespace(java.nio.file.Path netns) { networkNamespace = netns; }
 
+    private volatile Path viewMount;
+
+    /**
+     * The session's FUSE workspace view (set by the FUSE layer): where it is mounted in the
+     * daemon's mount namespace. Commands see it at the real workspace path (it is bound there in
+     * the session's mount namespace), so {@link #workspaceMount()} stays the workspace.
+     */
+    public void workspaceView(Path mountPoint) { viewMount = mountPoint; }
+
+    /** The view's mount point, or null when the session has no FUSE view. */
+    public Path workspaceView() { return viewMount; }
+
+    /** workspace_mount as reported in the session object: the view's mount point, else the workspace. */
+    public Path reportedWorkspaceMount() {
+        Path v = viewMount;
+        return v == null ? workspace : v;
+    }
+
     public ProxyInfo proxy() { return proxy; }
 
     public void proxy(ProxyInfo p) { proxy = p; }
