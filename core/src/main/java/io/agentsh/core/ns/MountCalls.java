@@ -29,6 +29,13 @@ final class MountCalls {
                 + "): errno " + (-r));
     }
 
+    /** mount(2) returning 0 or -errno, for callers that handle particular errors. */
+    static long tryMount(String source, String target, long flags) {
+        Pointer src = LinuxSyscalls.cString(source);
+        Pointer dst = LinuxSyscalls.cString(target);
+        return LinuxSyscalls.call(SyscallNumbers.MOUNT, src.address(), dst.address(), 0, flags, 0);
+    }
+
     /** Returns 0, or -errno (callers decide which errors matter: EINVAL = not a mount point). */
     static long umount(String target, int flags) {
         Pointer dst = LinuxSyscalls.cString(target);

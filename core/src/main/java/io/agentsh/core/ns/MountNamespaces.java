@@ -66,28 +66,42 @@ public final class MountNamespaces implements AutoCloseable {
         if (live.containsKey(sessionId)) throw new IOException("session " + sessionId + " already has a mount namespace");
         Files.deleteIfExists(file);
         Files.createFile(file);
-        int fd;
+        int fd = -1;
         try {
-            // A fresh thread unshares, so the daemon's own threads stay where they are.
-            fd = NamespaceThread.run("agentsh-mntns-new", () -> {
-                MountCalls.unshare(MountCalls.CLONE_NEWNS);
-                MountCalls.mount(null, "/", null, MountCalls.MS_REC | MountCalls.MS_SLAVE);
-                return MountCalls.openReadOnly("/proc/thread-self/ns/mnt");
-            });
+            // Binding a mount-namespace file is refused (EINVAL) unless the namespace's id is above
+            // the binder's own (the kernel's loop check). Since namespace ids come from per-CPU
+            // batches (Linux 6.18), a namespace made on one CPU can get a lower id than an older
+            // one made on another: the daemon, when it is itself in a non-initial namespace (the
+            // testbed VM, containers), sees that EINVAL on every namespace made on some CPUs. So:
+            // made on whatever CPU first, then pinned to each allowed CPU in turn.
+            IOException refused = null;
+            for (int cpu : CpuAffinity.candidates()) {
+                int made = newNamespace(cpu);
+                long r = MountCalls.tryMount("/proc/self/fd/" + made, file.toString(), MountCalls.MS_BIND);
+                if (r == 0) { fd = made; break; }
+                io.agentsh.core.kernel.sys.LinuxSyscalls.close(made);
+                refused = new IOException("mount(nsfs, " + file + ", MS_BIND): errno " + (-r));
+                if (r != -MountCalls.EINVAL) break;
+            }
+            if (fd < 0) throw refused;
         } catch (IOException e) {
-            Files.deleteIfExists(file);
-            throw e;
-        }
-        try {
-            MountCalls.mount("/proc/self/fd/" + fd, file.toString(), null, MountCalls.MS_BIND);
-        } catch (IOException e) {
-            io.agentsh.core.kernel.sys.LinuxSyscalls.close(fd);
             Files.deleteIfExists(file);
             throw e;
         }
         SessionMountNamespace ns = new SessionMountNamespace(sessionId, file, fd, this);
         live.put(sessionId, ns);
         return ns;
+    }
+
+    /** A new mount namespace (a slave copy of the daemon's), made on a fresh thread pinned to {@code cpu} (-1: not pinned); its fd. */
+    private static int newNamespace(int cpu) throws IOException {
+        // A fresh thread unshares, so the daemon's own threads stay where they are.
+        return NamespaceThread.run("agentsh-mntns-new", () -> {
+            if (cpu >= 0) CpuAffinity.pinCurrentThread(cpu);
+            MountCalls.unshare(MountCalls.CLONE_NEWNS);
+            MountCalls.mount(null, "/", null, MountCalls.MS_REC | MountCalls.MS_SLAVE);
+            return MountCalls.openReadOnly("/proc/thread-self/ns/mnt");
+        });
     }
 
     /** The live namespace of a session, or null. */
