@@ -22,6 +22,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The FUSE layer in a real daemon with the exe.dev config (fuse enabled, deferred, soft_delete
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class FuseLayerTest {
     static TestDaemon d;
-    static Path tmp;
+    @TempDir static Path tmp;
     static Path ws;
     static String sid;
 
@@ -43,7 +44,6 @@ class FuseLayerTest {
         assumeTrue(WorkspaceMounts.fuseAvailable(), "/dev/fuse not usable");
         assumeTrue(KernelLayer.unavailableReason() == null, "kernel layer unavailable: " + KernelLayer.unavailableReason());
         Path exe = TestDaemon.compat().resolve("exe.dev");
-        tmp = Files.createTempDirectory("agentsh-fl-");
         // exe.dev as shipped, with its state (trash, session dirs) moved under a temp dir.
         String yaml = Files.readString(exe.resolve("config.yaml"))
                 .replace("base_dir: \"/var/lib/agentsh/sessions\"", "base_dir: \"" + tmp.resolve("sessions") + "\"")
@@ -68,12 +68,7 @@ class FuseLayerTest {
     @AfterAll
     static void stop() throws Exception {
         if (d != null) d.close();
-        if (tmp != null) {
-            assertFalse(MountTableProbe.anyFuseUnder(tmp), "no view left mounted after the daemon stopped");
-            try (var w = Files.walk(tmp)) {
-                w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        if (tmp != null) assertFalse(MountTableProbe.anyFuseUnder(tmp), "no view left mounted after the daemon stopped");
     }
 
     private static JsonNode exec(String script) throws Exception {
