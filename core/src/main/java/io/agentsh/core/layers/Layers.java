@@ -18,7 +18,7 @@ public final class Layers {
         TrashLayer trash = TrashLayer.install(daemon, cfg);
         SupervisorOptions options = SupervisorOptions.DEFAULT;
         if (trash != null) options = options.withSoftDeleter(trash.deleter());
-        FuseLayer fuse = FuseLayer.install(daemon, cfg, trash == null ? null : trash.deleter(), mountNs);
+        FuseLayer fuse = FuseLayer.install(daemon, cfg, trash == null ? null : trash.deleter("fuse"), mountNs);
         KernelLayer.install(daemon, cfg, options, mountNs, fuse);
         NetworkLayer network;
         try {

@@ -57,7 +57,7 @@ class FuseLayerTest {
         assertNotNull(trash);
         MountNamespaceLayer ns = MountNamespaceLayer.install(d.daemon);
         assertNotNull(ns);
-        FuseLayer fuse = FuseLayer.install(d.daemon, cfg, trash.deleter(), ns);
+        FuseLayer fuse = FuseLayer.install(d.daemon, cfg, trash.deleter("fuse"), ns);
         assertNotNull(fuse);
         assertNotNull(KernelLayer.install(d.daemon, cfg, SupervisorOptions.DEFAULT.withSoftDeleter(trash.deleter()), ns, fuse));
         d.daemon.sessions().addListener(ns);
