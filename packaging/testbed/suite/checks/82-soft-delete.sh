@@ -144,6 +144,25 @@ t_sd_restart() {
 }
 check soft-delete-restore-after-restart t_sd_restart
 
+# A daemon that dies (KILL) leaves its FUSE views mounted with no server behind them; the next
+# start unmounts them, and the next command gets a fresh view.
+t_sd_crash_sweep() {
+  run_started 30 "stat -f -c %T /root" || return 1
+  [[ ${OUT%%$'\n'*} == fuse* ]] || { why "no FUSE view before the crash ('${OUT:0:40}')"; return 1; }
+  local pid
+  pid=$(pgrep -f '^agentsh server' | head -1)
+  kill -KILL "$pid"
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  grep -q ' fuse\.agentsh ' /proc/self/mountinfo || { sd_start_server "$SD_CONF"; why "no view left mounted after KILL (nothing to sweep: the check proves nothing)"; return 1; }
+  sd_start_server "$SD_CONF" || { why "the daemon did not come back"; return 1; }
+  if grep -q ' fuse\.agentsh ' /proc/self/mountinfo; then
+    why "stale views still mounted after the restart: $(grep ' fuse\.agentsh ' /proc/self/mountinfo | awk '{print $5}' | head -3)"; return 1
+  fi
+  run_started 30 "stat -f -c %T /root; ls /root >/dev/null && echo listed" || return 1
+  [[ ${OUT%%$'\n'*} == fuse* && $OUT == *listed* ]] || { why "no working view after the restart: '${OUT:0:80}' ${ERR:0:120}"; return 1; }
+}
+check soft-delete-crash-no-stale-view t_sd_crash_sweep
+
 # sandbox.fuse.enabled: false: the same soft delete through the syscall supervisor (rm, rmdir,
 # mv over a file), and the workspace is then not a FUSE mount. The daemon goes back to the
 # testbed's config afterwards.
