@@ -100,6 +100,7 @@ public final class MountNamespaces implements AutoCloseable {
             case DIR_NO_ACCESS -> MASK_DIR;
             case DIR_LIST_ONLY -> MASK_LIST_DIR;
             case FILE_NO_ACCESS -> MASK_FILE;
+            case DIR_SKELETON -> throw new IllegalArgumentException("a skeleton mask is a tmpfs of its own");
         });
     }
 
