@@ -67,6 +67,17 @@ final class MountCalls {
         return (int) r;
     }
 
+    static void fchdir(int fd) throws IOException {
+        long r = LinuxSyscalls.call(81 /* fchdir */, fd, 0, 0);
+        if (r < 0) throw new IOException("fchdir: errno " + (-r));
+    }
+
+    static void chroot(String path) throws IOException {
+        Pointer p = LinuxSyscalls.cString(path);
+        long r = LinuxSyscalls.call(161 /* chroot */, p.address(), 0, 0);
+        if (r < 0) throw new IOException("chroot(" + path + "): errno " + (-r));
+    }
+
     static long gettid() {
         return LinuxSyscalls.call(186 /* gettid */, 0, 0, 0);
     }

@@ -69,8 +69,7 @@ public final class MountNamespaces implements AutoCloseable {
         int fd;
         try {
             // A fresh thread unshares, so the daemon's own threads stay where they are.
-            fd = NamespaceThread.run("agentsh-mntns-new", () -> {
-                MountCalls.unshare(MountCalls.CLONE_NEWNS);
+            fd = NamespaceThread.fresh(() -> {
                 MountCalls.mount(null, "/", null, MountCalls.MS_REC | MountCalls.MS_SLAVE);
                 return MountCalls.openReadOnly("/proc/thread-self/ns/mnt");
             });
