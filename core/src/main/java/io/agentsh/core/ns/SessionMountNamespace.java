@@ -49,7 +49,10 @@ public final class SessionMountNamespace implements AutoCloseable {
 
     public String sessionId() { return sessionId; }
 
-    /** The nsfs file that keeps the namespace alive (usable with {@code nsenter --mount=}). */
+    /**
+     * The nsfs file that keeps the namespace alive (usable with {@code nsenter --mount=}); if it
+     * could not be pinned there, {@code /proc/<daemon pid>/fd/<n>} (valid while it is open).
+     */
     public Path path() { return path; }
 
     /** A fresh descriptor for the namespace (O_RDONLY|O_CLOEXEC); the caller closes it. */
@@ -167,7 +170,7 @@ public final class SessionMountNamespace implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        LinuxSyscalls.close(nsFd);
         owner.released(this);
+        LinuxSyscalls.close(nsFd);
     }
 }

@@ -158,6 +158,18 @@ class MountNamespacesTest {
     }
 
     @Test
+    void aDaemonRestartedAfterACleanStopMakesNamespacesAgain() throws Exception {
+        Path dir = tmp.resolve("run/ns");
+        try (MountNamespaces first = MountNamespaces.open(dir)) {
+            first.create("s").mask(Files.createDirectories(tmp.resolve("m")), Mask.DIR_NO_ACCESS);
+        }
+        try (MountNamespaces second = MountNamespaces.open(dir)) {
+            SessionMountNamespace again = second.create("s");
+            assertTrue(MountTable.isMountPoint(again.path()));
+        }
+    }
+
+    @Test
     void badSessionIdsAreRefused() throws Exception {
         try (MountNamespaces all = MountNamespaces.open(tmp.resolve("ns"))) {
             assertThrows(IllegalArgumentException.class, () -> all.create("../x"));
