@@ -34,7 +34,11 @@ public final class MountNamespaceLayer implements SessionListener, AutoCloseable
      * after their teardown.
      */
     public static MountNamespaceLayer install(Daemon daemon) {
-        Path dir = directory(daemon);
+        return install(daemon, directory(daemon));
+    }
+
+    /** As above, with the directory given. */
+    public static MountNamespaceLayer install(Daemon daemon, Path dir) {
         MountNamespaces ns;
         try {
             ns = MountNamespaces.open(dir);

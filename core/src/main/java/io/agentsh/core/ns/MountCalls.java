@@ -20,11 +20,16 @@ final class MountCalls {
     private MountCalls() {}
 
     static void mount(String source, String target, String fstype, long flags) throws IOException {
+        mount(source, target, fstype, flags, null);
+    }
+
+    static void mount(String source, String target, String fstype, long flags, String data) throws IOException {
         Pointer src = source == null ? null : LinuxSyscalls.cString(source);
         Pointer dst = LinuxSyscalls.cString(target);
         Pointer type = fstype == null ? null : LinuxSyscalls.cString(fstype);
+        Pointer opts = data == null ? null : LinuxSyscalls.cString(data);
         long r = LinuxSyscalls.call(SyscallNumbers.MOUNT, src == null ? 0 : src.address(), dst.address(),
-                type == null ? 0 : type.address(), flags, 0);
+                type == null ? 0 : type.address(), flags, opts == null ? 0 : opts.address());
         if (r < 0) throw new IOException("mount(" + source + ", " + target + ", flags 0x" + Long.toHexString(flags)
                 + "): errno " + (-r));
     }
@@ -58,6 +63,26 @@ final class MountCalls {
         long r = LinuxSyscalls.call(SyscallNumbers.OPENAT, FsCalls.AT_FDCWD, p.address(), FsCalls.O_RDONLY | FsCalls.O_CLOEXEC, 0);
         if (r < 0) throw new IOException("open " + path + ": errno " + (-r));
         return (int) r;
+    }
+
+    /** open(path, O_PATH|O_CLOEXEC|O_DIRECTORY). */
+    static int openPath(String path) throws IOException {
+        Pointer p = LinuxSyscalls.cString(path);
+        long r = LinuxSyscalls.call(SyscallNumbers.OPENAT, FsCalls.AT_FDCWD, p.address(),
+                FsCalls.O_PATH | FsCalls.O_CLOEXEC | FsCalls.O_DIRECTORY, 0);
+        if (r < 0) throw new IOException("open " + path + ": errno " + (-r));
+        return (int) r;
+    }
+
+    static void fchdir(int fd) throws IOException {
+        long r = LinuxSyscalls.call(81 /* fchdir */, fd, 0, 0);
+        if (r < 0) throw new IOException("fchdir: errno " + (-r));
+    }
+
+    static void chroot(String path) throws IOException {
+        Pointer p = LinuxSyscalls.cString(path);
+        long r = LinuxSyscalls.call(161 /* chroot */, p.address(), 0, 0);
+        if (r < 0) throw new IOException("chroot(" + path + "): errno " + (-r));
     }
 
     static long gettid() {

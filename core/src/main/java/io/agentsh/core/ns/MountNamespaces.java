@@ -67,28 +67,44 @@ public final class MountNamespaces implements AutoCloseable {
         Files.deleteIfExists(file);
         Files.createFile(file);
         int fd = -1;
+        Path path = file;
         try {
             // Binding a mount-namespace file is refused (EINVAL) unless the namespace's id is above
             // the binder's own (the kernel's loop check). Since namespace ids come from per-CPU
             // batches (Linux 6.18), a namespace made on one CPU can get a lower id than an older
-            // one made on another: the daemon, when it is itself in a non-initial namespace (the
-            // testbed VM, containers), sees that EINVAL on every namespace made on some CPUs. So:
-            // made on whatever CPU first, then pinned to each allowed CPU in turn.
-            IOException refused = null;
+            // one made on another: a daemon that is itself in a non-initial namespace (the testbed
+            // VM, containers) sees that EINVAL for every namespace made on some CPUs (reproduced
+            // with util-linux alone: taskset -c 0 unshare --mount=F works, -c 1 fails). So: made on
+            // whatever CPU first, then pinned to each allowed CPU in turn.
+            int unpinned = -1;
+            String why = null;
             for (int cpu : CpuAffinity.candidates()) {
                 int made = newNamespace(cpu);
                 long r = MountCalls.tryMount("/proc/self/fd/" + made, file.toString(), MountCalls.MS_BIND);
-                if (r == 0) { fd = made; break; }
-                io.agentsh.core.kernel.sys.LinuxSyscalls.close(made);
-                refused = new IOException("mount(nsfs, " + file + ", MS_BIND): errno " + (-r));
+                if (r == 0) {
+                    fd = made;
+                    break;
+                }
+                why = "mount(nsfs, " + file + ", MS_BIND): errno " + (-r);
+                if (unpinned >= 0) io.agentsh.core.kernel.sys.LinuxSyscalls.close(unpinned);
+                unpinned = made;
                 if (r != -MountCalls.EINVAL) break;
             }
-            if (fd < 0) throw refused;
+            if (fd >= 0) {
+                if (unpinned >= 0) io.agentsh.core.kernel.sys.LinuxSyscalls.close(unpinned);
+            } else {
+                // The daemon's descriptor keeps the namespace alive anyway; it is then named through it.
+                LOG.warning("session " + sessionId + ": pinning its mount namespace at " + file + " failed (" + why
+                        + "); it lives as long as the daemon holds it");
+                Files.deleteIfExists(file);
+                fd = unpinned;
+                path = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
+            }
         } catch (IOException e) {
             Files.deleteIfExists(file);
             throw e;
         }
-        SessionMountNamespace ns = new SessionMountNamespace(sessionId, file, fd, this);
+        SessionMountNamespace ns = new SessionMountNamespace(sessionId, path, fd, this);
         live.put(sessionId, ns);
         return ns;
     }
@@ -96,9 +112,7 @@ public final class MountNamespaces implements AutoCloseable {
     /** A new mount namespace (a slave copy of the daemon's), made on a fresh thread pinned to {@code cpu} (-1: not pinned); its fd. */
     private static int newNamespace(int cpu) throws IOException {
         // A fresh thread unshares, so the daemon's own threads stay where they are.
-        return NamespaceThread.run("agentsh-mntns-new", () -> {
-            if (cpu >= 0) CpuAffinity.pinCurrentThread(cpu);
-            MountCalls.unshare(MountCalls.CLONE_NEWNS);
+        return NamespaceThread.fresh(cpu, () -> {
             MountCalls.mount(null, "/", null, MountCalls.MS_REC | MountCalls.MS_SLAVE);
             return MountCalls.openReadOnly("/proc/thread-self/ns/mnt");
         });
@@ -114,12 +128,13 @@ public final class MountNamespaces implements AutoCloseable {
             case DIR_NO_ACCESS -> MASK_DIR;
             case DIR_LIST_ONLY -> MASK_LIST_DIR;
             case FILE_NO_ACCESS -> MASK_FILE;
+            case DIR_SKELETON -> throw new IllegalArgumentException("a skeleton mask is a tmpfs of its own");
         });
     }
 
     void released(SessionMountNamespace ns) {
         live.remove(ns.sessionId(), ns);
-        detach(ns.path());
+        if (ns.path().startsWith(dir)) detach(ns.path());
     }
 
     private static void detach(Path file) {

@@ -26,7 +26,12 @@ public final class SessionMountNamespace implements AutoCloseable {
         /** An empty directory, mode 0444: it lists as empty; nothing beneath can be looked up (EACCES). */
         DIR_LIST_ONLY,
         /** An empty file, mode 0000: opening it fails with EACCES. */
-        FILE_NO_ACCESS
+        FILE_NO_ACCESS,
+        /**
+         * A private read-only tmpfs, mode 0100: cannot be listed, but the paths kept through it
+         * ({@link #maskKeeping}) can be reached; everything else beneath is gone (ENOENT).
+         */
+        DIR_SKELETON
     }
 
     private final String sessionId;
@@ -44,7 +49,10 @@ public final class SessionMountNamespace implements AutoCloseable {
 
     public String sessionId() { return sessionId; }
 
-    /** The nsfs file that keeps the namespace alive (usable with {@code nsenter --mount=}). */
+    /**
+     * The nsfs file that keeps the namespace alive (usable with {@code nsenter --mount=}); if it
+     * could not be pinned there, {@code /proc/<daemon pid>/fd/<n>} (valid while it is open).
+     */
     public Path path() { return path; }
 
     /** A fresh descriptor for the namespace (O_RDONLY|O_CLOEXEC); the caller closes it. */
@@ -72,6 +80,7 @@ public final class SessionMountNamespace implements AutoCloseable {
      * @return false when {@code target} does not exist inside the namespace (nothing to cover)
      */
     public boolean mask(Path target, Mask kind) throws IOException {
+        if (kind == Mask.DIR_SKELETON) return maskKeeping(target, java.util.List.of());
         checkOpen();
         Path source = owner.maskSource(kind);
         return NamespaceThread.inside(nsFd, () -> {
@@ -82,6 +91,55 @@ public final class SessionMountNamespace implements AutoCloseable {
             }
             MountCalls.mount(source.toString(), target.toString(), null, MountCalls.MS_BIND);
             remountReadOnly(target.toString());
+            return true;
+        });
+    }
+
+    /**
+     * Covers the directory {@code target} with a skeleton (mode 0100 tmpfs: search only, no listing)
+     * through which only {@code keep} (directories beneath {@code target}) stay reachable, each bound
+     * back from what was there. Read-only afterwards.
+     *
+     * @return false when {@code target} does not exist inside the namespace
+     */
+    public boolean maskKeeping(Path target, java.util.List<Path> keep) throws IOException {
+        checkOpen();
+        for (Path k : keep) {
+            if (!k.startsWith(target) || k.equals(target)) throw new IllegalArgumentException(k + " is not beneath " + target);
+        }
+        return NamespaceThread.inside(nsFd, () -> {
+            if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new IOException("skeleton mask " + target + ": not a directory");
+                return false;
+            }
+            // Hold what is kept before the tmpfs covers it; bind it back from the held descriptors.
+            java.util.List<Integer> held = new java.util.ArrayList<>();
+            java.util.List<Path> kept = new java.util.ArrayList<>();
+            try {
+                for (Path k : keep) {
+                    if (!Files.isDirectory(k, LinkOption.NOFOLLOW_LINKS)) continue;
+                    held.add(MountCalls.openPath(k.toString()));
+                    kept.add(k);
+                }
+                MountCalls.mount("tmpfs", target.toString(), "tmpfs", MountCalls.MS_NOSUID | MountCalls.MS_NODEV
+                        | MountCalls.MS_NOEXEC, "mode=0100,size=64k");
+                for (int i = 0; i < kept.size(); i++) {
+                    Path rel = target.relativize(kept.get(i));
+                    Path dir = target;
+                    for (Path part : rel) {
+                        dir = dir.resolve(part);
+                        if (!Files.exists(dir)) {
+                            Files.createDirectory(dir);
+                            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("--x------"));
+                        }
+                    }
+                    MountCalls.mount("/proc/self/fd/" + held.get(i), kept.get(i).toString(), null,
+                            MountCalls.MS_BIND | MountCalls.MS_REC);
+                }
+                remountReadOnly(target.toString());
+            } finally {
+                for (int fd : held) LinuxSyscalls.close(fd);
+            }
             return true;
         });
     }
@@ -112,7 +170,7 @@ public final class SessionMountNamespace implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
-        LinuxSyscalls.close(nsFd);
         owner.released(this);
+        LinuxSyscalls.close(nsFd);
     }
 }

@@ -105,6 +105,71 @@ class MountNamespacesTest {
     }
 
     @Test
+    void severalSessionsAtOnceEachWithItsOwnMasks() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        Files.writeString(a.resolve("f"), "A");
+        try (MountNamespaces all = MountNamespaces.open(tmp.resolve("run/ns"))) {
+            SessionMountNamespace one = all.create("one");
+            assertTrue(one.mask(a, Mask.DIR_NO_ACCESS));
+            SessionMountNamespace two = all.create("two");
+            SessionMountNamespace three = all.create("three");
+            assertNotEquals(0, insideWithoutDacCaps(one.path(), "/bin/cat", a.resolve("f").toString()).exit());
+            assertEquals(new Result(0, "A"), insideWithoutDacCaps(two.path(), "/bin/cat", a.resolve("f").toString()),
+                    "a mask made in one session's namespace is not in another's");
+            assertTrue(three.mask(a, Mask.DIR_NO_ACCESS));
+            one.close();
+            SessionMountNamespace four = all.create("four");
+            assertTrue(MountTable.isMountPoint(four.path()));
+        }
+    }
+
+    /**
+     * Mount work inside a session's namespace from many virtual threads must leave no daemon thread
+     * (a scheduler carrier above all) in that namespace: waking a virtual thread from inside it
+     * could start a carrier there, whose later mount calls then fail (EINVAL) and whose file I/O
+     * would see the session's masks (seen in the testbed before NamespaceThread's waiter).
+     */
+    @Test
+    void noDaemonThreadStaysInASessionNamespace() throws Exception {
+        Path a = Files.createDirectories(tmp.resolve("a"));
+        try (MountNamespaces all = MountNamespaces.open(tmp.resolve("run/ns"))) {
+            SessionMountNamespace ns = all.create("busy");
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                List<java.util.concurrent.Future<Boolean>> fs = new ArrayList<>();
+                for (int i = 0; i < 200; i++) fs.add(pool.submit(() -> ns.inside(() -> Files.isDirectory(a))));
+                for (var f : fs) assertTrue(f.get());
+            }
+            String mine = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString();
+            Thread.sleep(200); // workers and their waiters have ended
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    String theirs;
+                    try {
+                        theirs = Files.readSymbolicLink(t.resolve("ns/mnt")).toString();
+                    } catch (java.io.IOException gone) {
+                        continue;
+                    }
+                    String comm = Files.readString(t.resolve("comm")).strip();
+                    assertEquals(mine, theirs, "thread " + t.getFileName() + " (" + comm + ") is in another mount namespace");
+                }
+            }
+            assertNotNull(all.create("after"), "mount calls from the daemon's threads still work");
+        }
+    }
+
+    @Test
+    void aDaemonRestartedAfterACleanStopMakesNamespacesAgain() throws Exception {
+        Path dir = tmp.resolve("run/ns");
+        try (MountNamespaces first = MountNamespaces.open(dir)) {
+            first.create("s").mask(Files.createDirectories(tmp.resolve("m")), Mask.DIR_NO_ACCESS);
+        }
+        try (MountNamespaces second = MountNamespaces.open(dir)) {
+            SessionMountNamespace again = second.create("s");
+            assertTrue(MountTable.isMountPoint(again.path()));
+        }
+    }
+
+    @Test
     void badSessionIdsAreRefused() throws Exception {
         try (MountNamespaces all = MountNamespaces.open(tmp.resolve("ns"))) {
             assertThrows(IllegalArgumentException.class, () -> all.create("../x"));
