@@ -29,7 +29,7 @@ public record SessionView(
 
     public static SessionView of(Session s) {
         return new SessionView(s.id(), s.state().wire(), s.createdAt(), s.workspace().toString(),
-                s.workspaceMount().toString(), s.policyName(), s.cwd(), s.virtualRoot(), s.networkProxyUrl(), s.proxy() == null ? null : "http://" + s.proxy().address(),
+                s.reportedWorkspaceMount().toString(), s.policyName(), s.cwd(), s.virtualRoot(), s.networkProxyUrl(), s.proxy() == null ? null : "http://" + s.proxy().address(),
                 s.roots().projectRoot().toString(), s.roots().gitRoot().toString());
     }
 }

@@ -9,6 +9,9 @@ package io.agentsh.core.fuse;
  * not notice; short entry/attr timeouts (1 s, as the reference) so host-side changes show.
  */
 final class FuseTuning {
+    /** {@code -Dagentsh.fuse.debug=true}: libfuse prints every request (for diagnosing round trips; never in production). */
+    static final boolean DEBUG = Boolean.getBoolean("agentsh.fuse.debug");
+
     private FuseTuning() {}
 
     static String[] mountOptions() {

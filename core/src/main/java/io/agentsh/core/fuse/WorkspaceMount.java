@@ -1,15 +1,14 @@
 package io.agentsh.core.fuse;
 
+import io.agentsh.core.ns.SessionMountNamespace;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * A mounted view of one session's workspace. {@link #mountPoint()} is the session object's
- * {@code workspace_mount}; {@link #namespaceFile()} (when made) is a persistent mount namespace in
- * which the view is bind-mounted over the workspace path itself: a process that
- * {@code setns(open(file), CLONE_NEWNS)}s into it and then {@code chdir}s sees the view at the
- * real workspace path.
+ * {@code workspace_mount}; {@link #showIn} puts the view over the workspace path itself inside a
+ * session's mount namespace: a process that joins that namespace (and then {@code chdir}s by
+ * path) sees the view at the real workspace path.
  */
 public interface WorkspaceMount extends AutoCloseable {
     String sessionId();
@@ -20,9 +19,9 @@ public interface WorkspaceMount extends AutoCloseable {
     /** Where the view is mounted in the daemon's mount namespace. */
     Path mountPoint();
 
-    /** The session's mount namespace (nsfs bind-mounted on a file), if one was made. */
-    Optional<Path> namespaceFile();
+    /** Mounts the view over {@link #workspace()} inside {@code ns}; {@link #close()} takes it away again. */
+    void showIn(SessionMountNamespace ns) throws IOException;
 
-    /** Unmounts the view and drops the namespace. Idempotent. */
+    /** Unmounts the view (here and in every namespace it was shown in). Idempotent. */
     @Override void close() throws IOException;
 }

@@ -1,5 +1,6 @@
 package io.agentsh.core.fuse;
 
+import io.agentsh.core.ns.SessionMountNamespace;
 import io.agentsh.core.trash.SoftDeleter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * Mounts and unmounts the per-session workspace views. Mount points are
  * {@code <baseDir>/<sessionId>/workspace-mnt} (the reference's layout; baseDir is
- * {@code sandbox.fuse.mount_base_dir}, else {@code sessions.base_dir}); session namespaces are
- * {@code <baseDir>/.ns/<sessionId>}. {@link #sweepStale()} at start-up removes whatever a crashed
- * daemon left mounted there.
+ * {@code sandbox.fuse.mount_base_dir}, else {@code sessions.base_dir}) in the daemon's mount
+ * namespace; {@link WorkspaceMount#showIn} puts a view over the workspace path inside a session's
+ * mount namespace ({@link io.agentsh.core.ns}). {@link #sweepStale()} at start-up removes whatever
+ * a crashed daemon left mounted under the base dir.
  */
 public final class WorkspaceMounts implements AutoCloseable {
     /** fsname and subtype (the mount shows as {@code fuse.agentsh}; {@code stat -f -c %T} says fuse). */
@@ -29,12 +31,10 @@ public final class WorkspaceMounts implements AutoCloseable {
     private static final long MOUNT_TIMEOUT_MS = 10_000;
 
     private final Path baseDir;
-    private final Path nsDir;
     private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
 
     public WorkspaceMounts(Path baseDir) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
-        this.nsDir = this.baseDir.resolve(".ns");
     }
 
     /** Whether FUSE can be used here: /dev/fuse exists and opens. */
@@ -48,11 +48,8 @@ public final class WorkspaceMounts implements AutoCloseable {
     /** What the view does; {@code softDeleter} may be null only if nothing is ever soft-deleted (else EIO). */
     public record ViewSpec(FilePolicy policy, AuditMode auditMode, SoftDeleter softDeleter, FuseEventSink events) {}
 
-    /**
-     * Mounts the view of {@code workspace} for {@code sessionId}; with {@code withNamespace}, also
-     * makes the session's mount namespace with the view bound over the workspace path.
-     */
-    public WorkspaceMount mount(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace) throws IOException {
+    /** Mounts the view of {@code workspace} for {@code sessionId} at its mount point in the daemon's namespace. */
+    public WorkspaceMount mount(String sessionId, Path workspace, ViewSpec spec) throws IOException {
         if (!SAFE_ID.matcher(sessionId).matches()) throw new IOException("session id not usable in a path: " + sessionId);
         Path ws = workspace.toRealPath();
         if (!Files.isDirectory(ws)) throw new IOException("workspace is not a directory: " + ws);
@@ -73,7 +70,6 @@ public final class WorkspaceMounts implements AutoCloseable {
         Mounted m = new Mounted(sessionId, ws, mp, rootFd, fs);
         try {
             m.start();
-            if (withNamespace) m.nsFile = makeNamespace(sessionId, mp, ws);
         } catch (IOException | RuntimeException e) {
             m.closeQuietly();
             throw e;
@@ -83,32 +79,29 @@ public final class WorkspaceMounts implements AutoCloseable {
     }
 
     /** A view mounted on first use ({@code sandbox.fuse.deferred}): the exec path calls {@link DeferredMount#get()}. */
-    public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace) {
-        return defer(sessionId, workspace, spec, withNamespace, null, List.of());
+    public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec) {
+        return defer(sessionId, workspace, spec, null, List.of());
     }
 
-    /** As {@link #defer(String, Path, ViewSpec, boolean)}, with {@code deferred_marker_file} and {@code deferred_enable_command}. */
-    public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec, boolean withNamespace,
-                               Path markerFile, List<String> enableCommand) {
-        return new DeferredMount(() -> mount(sessionId, workspace, spec, withNamespace), WorkspaceMounts::fuseAvailable,
+    /** As {@link #defer(String, Path, ViewSpec)}, with {@code deferred_marker_file} and {@code deferred_enable_command}. */
+    public DeferredMount defer(String sessionId, Path workspace, ViewSpec spec, Path markerFile, List<String> enableCommand) {
+        return new DeferredMount(() -> mount(sessionId, workspace, spec), WorkspaceMounts::fuseAvailable,
                 markerFile, enableCommand);
     }
 
     public Optional<WorkspaceMount> get(String sessionId) { return Optional.ofNullable(mounts.get(sessionId)); }
 
     /**
-     * Unmounts every FUSE mount and session namespace under the base dir (a previous daemon's
-     * leftovers: their FUSE server is gone, so any access would fail with ENOTCONN).
-     * Call at start-up, before mounting anything. Returns what it unmounted.
+     * Unmounts every FUSE mount under the base dir that no live view of this daemon owns (a
+     * previous daemon's leftovers: their FUSE server is gone, so any access would fail with
+     * ENOTCONN). Call at start-up, before mounting anything. Returns what it unmounted.
      */
     public List<Path> sweepStale() throws IOException {
         List<Path> victims = new ArrayList<>();
         for (MountTable.Mount m : MountTable.read()) {
-            if (!m.mountPoint().startsWith(baseDir) || m.mountPoint().equals(nsDir)) continue;
-            boolean ours = m.fsType().startsWith("fuse") || m.fsType().equals("nsfs");
-            boolean live = mounts.values().stream().anyMatch(x -> x.mountPoint.equals(m.mountPoint())
-                    || x.nsFile != null && x.nsFile.equals(m.mountPoint()));
-            if (ours && !live) victims.add(m.mountPoint());
+            if (!m.mountPoint().startsWith(baseDir)) continue;
+            boolean live = mounts.values().stream().anyMatch(x -> x.mountPoint.equals(m.mountPoint()));
+            if (m.fsType().startsWith("fuse") && !live) victims.add(m.mountPoint());
         }
         victims.sort(Comparator.comparingInt((Path p) -> p.getNameCount()).reversed());
         for (Path p : victims) unmountPath(p);
@@ -124,28 +117,7 @@ public final class WorkspaceMounts implements AutoCloseable {
                 if (first == null) first = e;
             }
         }
-        if (MountTable.isMountPoint(nsDir)) unmountPath(nsDir);
         if (first != null) throw first;
-    }
-
-    // ---- namespaces ----------------------------------------------------------------------
-
-    private Path makeNamespace(String sessionId, Path mp, Path ws) throws IOException {
-        Files.createDirectories(nsDir);
-        synchronized (this) {
-            // An nsfs bind may not live on a shared mount: make the directory a private mount of its own.
-            if (!MountTable.isMountPoint(nsDir)) {
-                Commands.run(List.of("mount", "--bind", nsDir.toString(), nsDir.toString()));
-            }
-            Commands.run(List.of("mount", "--make-private", nsDir.toString()));
-        }
-        Path nsFile = nsDir.resolve(sessionId);
-        if (MountTable.isMountPoint(nsFile)) unmountPath(nsFile);
-        Files.deleteIfExists(nsFile);
-        Files.createFile(nsFile);
-        Commands.run(List.of("unshare", "--mount=" + nsFile, "--propagation", "private", "--",
-                "mount", "--bind", mp.toString(), ws.toString()));
-        return nsFile;
     }
 
     static void unmountPath(Path p) throws IOException {
@@ -163,7 +135,7 @@ public final class WorkspaceMounts implements AutoCloseable {
         final Path mountPoint;
         final int rootFd;
         final WorkspaceFs fs;
-        volatile Path nsFile;
+        private final List<SessionMountNamespace> shownIn = new ArrayList<>();
         private Thread loop;
         private volatile Throwable loopFailure;
         private boolean closed;
@@ -181,7 +153,7 @@ public final class WorkspaceMounts implements AutoCloseable {
             // jnr-fuse's non-blocking mount sleeps 2 s to decide it worked; run the loop ourselves and watch mountinfo.
             loop = Thread.ofPlatform().name("fuse-" + sessionId).daemon().start(() -> {
                 try {
-                    fs.mount(mountPoint, true, false, opts);
+                    fs.mount(mountPoint, true, FuseTuning.DEBUG, opts);
                 } catch (Throwable t) {
                     loopFailure = t;
                 }
@@ -205,26 +177,35 @@ public final class WorkspaceMounts implements AutoCloseable {
         @Override public String sessionId() { return sessionId; }
         @Override public Path workspace() { return workspace; }
         @Override public Path mountPoint() { return mountPoint; }
-        @Override public Optional<Path> namespaceFile() { return Optional.ofNullable(nsFile); }
+
+        @Override public synchronized void showIn(SessionMountNamespace ns) throws IOException {
+            if (closed) throw new IOException("the view of session " + sessionId + " is unmounted");
+            NamespaceBind.bind(mountPoint, ns, workspace);
+            shownIn.add(ns);
+        }
 
         @Override public synchronized void close() throws IOException {
             if (closed) return;
             closed = true;
             mounts.remove(sessionId, this);
-            try {
-                if (nsFile != null) {
-                    unmountPath(nsFile);
-                    Files.deleteIfExists(nsFile);
+            IOException first = null;
+            for (SessionMountNamespace ns : shownIn) {
+                try {
+                    NamespaceBind.unbind(ns, workspace);
+                } catch (IOException e) {
+                    if (first == null) first = e;
                 }
+            }
+            try {
                 if (MountTable.isMountPoint(mountPoint)) {
-                    fs.umount();                                // fusermount -u -z, ends the loop
+                    fs.umount();                                // fuse_exit + fusermount -u -z
                     if (MountTable.isMountPoint(mountPoint)) unmountPath(mountPoint);
                 }
-                if (loop != null) loop.join(5000);
+                if (loop != null) loop.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                LibC.INSTANCE.close(rootFd);
+                releaseRootFdWhenServed();
                 try {
                     Files.deleteIfExists(mountPoint);
                     Files.deleteIfExists(mountPoint.getParent());
@@ -232,6 +213,27 @@ public final class WorkspaceMounts implements AutoCloseable {
                     // the session dir may hold other state; leaving an empty dir is harmless
                 }
             }
+            if (first != null) throw first;
+        }
+
+        /**
+         * The backing fd is closed only once the FUSE loop has ended: a detached view that a
+         * process still uses (open file, cwd) is served until that process lets go, and a closed,
+         * then reused, fd number would make the loop serve some other directory.
+         */
+        private void releaseRootFdWhenServed() {
+            if (loop == null || !loop.isAlive()) {
+                LibC.INSTANCE.close(rootFd);
+                return;
+            }
+            Thread.ofPlatform().name("fuse-release-" + sessionId).daemon().start(() -> {
+                try {
+                    loop.join();
+                    LibC.INSTANCE.close(rootFd);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
 
         void closeQuietly() {

@@ -22,10 +22,12 @@ import java.util.logging.Logger;
 public final class TrashLayer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TrashLayer.class.getName());
 
+    private final Daemon daemon;
     private final TrashStore store;
     private final SoftDeleter deleter;
 
-    private TrashLayer(TrashStore store, SoftDeleter deleter) {
+    private TrashLayer(Daemon daemon, TrashStore store, SoftDeleter deleter) {
+        this.daemon = daemon;
         this.store = store;
         this.deleter = deleter;
     }
@@ -40,27 +42,31 @@ public final class TrashLayer implements AutoCloseable {
             LOG.severe("trash store unavailable (" + e.getMessage() + "): soft_delete rules cannot divert deletes");
             return null;
         }
-        SoftDeleter deleter = new SoftDeleter(store, e -> softDeleted(daemon, e));
+        SoftDeleter deleter = new SoftDeleter(store, e -> softDeleted(daemon, e, "seccomp"));
         new TrashRoutes(new TrashApi(store), c -> {
             Session s = daemon.sessionOf(c);
             return s == null ? TrashApi.Caller.OPERATOR : new TrashApi.Caller(s.id(), s.workspace());
         }).register(daemon.router());
-        TrashLayer t = new TrashLayer(store, deleter);
+        TrashLayer t = new TrashLayer(daemon, store, deleter);
         daemon.addLayer(t);
         return t;
     }
 
-    private static void softDeleted(Daemon daemon, TrashEntry e) {
+    private static void softDeleted(Daemon daemon, TrashEntry e, String source) {
         String session = e.session() == null ? "" : e.session();
         Session s = daemon.sessions().find(session);
         Session.RunningCommand running = s == null ? null : s.running();
-        Event.Builder b = Event.builder("file_soft_deleted", session).source("seccomp").path(e.originalPath())
+        Event.Builder b = Event.builder("file_soft_deleted", session).source(source).path(e.originalPath())
                 .field("trash_token", e.token()).field("restore_hint", "agentsh trash restore " + e.token());
         if (running != null) b.commandId(running.commandId());
         daemon.audit().emit(b.build());
     }
 
+    /** The syscall supervisor's deleter (events with source seccomp). */
     public SoftDeleter deleter() { return deleter; }
+
+    /** A deleter on the same store whose file_soft_deleted events name {@code source} (the FUSE view: "fuse"). */
+    public SoftDeleter deleter(String source) { return new SoftDeleter(store, e -> softDeleted(daemon, e, source)); }
 
     @Override
     public void close() throws IOException {

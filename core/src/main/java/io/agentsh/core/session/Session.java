@@ -86,16 +86,34 @@ public final class Session {
      */
     public Map<String, String> layerEnv() { return layerEnv; }
 
-    private volatile java.util.List<String> launchPrefix = java.util.List.of();
+    private volatile java.nio.file.Path networkNamespace;
 
     /**
-     * A program (with its arguments) every command of the session is started through before the
-     * exec wrapper, e.g. {@code nsenter --net=PATH --} to place it in the session's network
-     * namespace. It must exec its last argument in place (same pid). Empty: none.
+     * The session's network namespace (a file that pins it, e.g. the network layer's netns in
+     * transparent mode), or null. The kernel layer has every command join it through the exec
+     * wrapper's SETNS plan item (docs/interfaces.md section 3).
      */
-    public java.util.List<String> launchPrefix() { return launchPrefix; }
+    public java.nio.file.Path networkNamespace() { return networkNamespace; }
 
-    public void launchPrefix(java.util.List<String> prefix) { launchPrefix = java.util.List.copyOf(prefix); }
+    public void networkNamespace(java.nio.file.Path netns) { networkNamespace = netns; }
+
+    private volatile Path viewMount;
+
+    /**
+     * The session's FUSE workspace view (set by the FUSE layer): where it is mounted in the
+     * daemon's mount namespace. Commands see it at the real workspace path (it is bound there in
+     * the session's mount namespace), so {@link #workspaceMount()} stays the workspace.
+     */
+    public void workspaceView(Path mountPoint) { viewMount = mountPoint; }
+
+    /** The view's mount point, or null when the session has no FUSE view. */
+    public Path workspaceView() { return viewMount; }
+
+    /** workspace_mount as reported in the session object: the view's mount point, else the workspace. */
+    public Path reportedWorkspaceMount() {
+        Path v = viewMount;
+        return v == null ? workspace : v;
+    }
 
     public ProxyInfo proxy() { return proxy; }
 

@@ -39,7 +39,7 @@ class RealPolicyViewTest {
         try (TrashStore store = TrashStore.open(tmp.resolve("trash"));
              WorkspaceMounts mounts = new WorkspaceMounts(tmp.resolve("sessions"))) {
             WorkspaceMount view = mounts.mount("s-real", ws, new WorkspaceMounts.ViewSpec(FilePolicy.of(() -> engine),
-                    AuditMode.MONITOR, new SoftDeleter(store, null), null), false);
+                    AuditMode.MONITOR, new SoftDeleter(store, null), null));
             Path f = view.mountPoint().resolve("main.py");
             Files.writeString(f, "print('hi')\n");
             Files.delete(f);

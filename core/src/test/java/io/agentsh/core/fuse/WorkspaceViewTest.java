@@ -3,6 +3,8 @@ package io.agentsh.core.fuse;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.agentsh.core.ns.MountNamespaces;
+import io.agentsh.core.ns.SessionMountNamespace;
 import io.agentsh.core.trash.SoftDeleter;
 import io.agentsh.core.trash.TrashEntry;
 import io.agentsh.core.trash.TrashStore;
@@ -33,6 +35,8 @@ class WorkspaceViewTest {
     final List<String> softDeleted = Collections.synchronizedList(new ArrayList<>());
     final List<String> blocked = Collections.synchronizedList(new ArrayList<>());
     WorkspaceMount view;
+    MountNamespaces namespaces;
+    SessionMountNamespace sessionNs;
 
     /** deny writes to secret.txt, soft_delete deletes, allow everything else. */
     FilePolicy policy() {
@@ -54,11 +58,15 @@ class WorkspaceViewTest {
         mounts = new WorkspaceMounts(tmp.resolve("sessions"));
         SoftDeleter deleter = new SoftDeleter(store, e -> softDeleted.add(e.stderrNotice()));
         view = mounts.mount("sess-1", ws, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR, deleter,
-                (s, p, op, v) -> blocked.add(op + " " + p + " " + v.rule())), true);
+                (s, p, op, v) -> blocked.add(op + " " + p + " " + v.rule())));
+        namespaces = MountNamespaces.open(tmp.resolve("ns"));
+        sessionNs = namespaces.create("sess-1");
+        view.showIn(sessionNs);
     }
 
     @AfterEach void tearDown() throws IOException {
         if (mounts != null) mounts.close();
+        if (namespaces != null) namespaces.close();
         if (store != null) store.close();
     }
 
@@ -74,7 +82,7 @@ class WorkspaceViewTest {
     /** Runs a shell line inside the session's mount namespace, in the workspace (where the view is). */
     private Result inSession(String script) throws Exception {
         // chdir by path after setns: a directory fd opened before entering (nsenter --wd) would still be the plain dir.
-        return sh("nsenter", "--mount=" + view.namespaceFile().orElseThrow(), "--", "sh", "-c", "cd " + ws + " && " + script);
+        return sh("nsenter", "--mount=" + sessionNs.path(), "--", "sh", "-c", "cd " + ws + " && " + script);
     }
 
     @Test void createWriteReadRemoveThroughTheMountPoint() throws Exception {
@@ -146,7 +154,7 @@ class WorkspaceViewTest {
         Path ws3 = Files.createDirectory(tmp.resolve("ws3"));
         try (TrashStore inner = TrashStore.open(ws3.resolve(".agentsh_trash"))) {
             WorkspaceMount m = mounts.mount("sess-3", ws3, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR,
-                    new SoftDeleter(inner, null), null), false);
+                    new SoftDeleter(inner, null), null));
             Files.writeString(m.mountPoint().resolve("x"), "x");
             Files.delete(m.mountPoint().resolve("x"));
             assertEquals(1, inner.list(null).size());
@@ -203,7 +211,7 @@ class WorkspaceViewTest {
 
     @Test void deferredMountHappensOnFirstUse() throws Exception {
         Path ws2 = Files.createDirectory(tmp.resolve("ws2"));
-        DeferredMount d = mounts.defer("sess-2", ws2, new WorkspaceMounts.ViewSpec(policy(), AuditMode.SOFT_BLOCK, null, null), false);
+        DeferredMount d = mounts.defer("sess-2", ws2, new WorkspaceMounts.ViewSpec(policy(), AuditMode.SOFT_BLOCK, null, null));
         Path mp = tmp.resolve("sessions/sess-2/workspace-mnt");
         assertFalse(d.isMounted());
         assertFalse(MountTable.isMountPoint(mp));
@@ -220,15 +228,15 @@ class WorkspaceViewTest {
 
     @Test void unmountLeavesNothingBehindAndSweepRemovesStaleMounts() throws Exception {
         Path mp = view.mountPoint();
-        Path ns = view.namespaceFile().orElseThrow();
+        assertEquals("fuseblk", inSession("stat -f -c %T .").out().trim(), "the view is over the workspace inside the namespace");
         // A second manager (a restarted daemon) sees the first one's mounts as stale.
         WorkspaceMounts restarted = new WorkspaceMounts(tmp.resolve("sessions"));
         List<Path> swept = restarted.sweepStale();
-        assertTrue(swept.contains(mp) && swept.contains(ns), swept.toString());
+        assertTrue(swept.contains(mp), swept.toString());
         assertFalse(MountTable.isMountPoint(mp));
         view.close();
         assertFalse(MountTable.isMountPoint(mp));
-        assertFalse(MountTable.isMountPoint(ns));
+        assertNotEquals("fuseblk", inSession("stat -f -c %T .").out().trim(), "closing the view takes it out of the namespace too");
         restarted.close();
     }
 }

@@ -25,6 +25,7 @@ final class FileHandler {
     private static final long STRICT = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     private static final int OPEN_HOW_SIZE = 24;
     private static final int SYS_FACCESSAT2 = 439, AT_EACCESS = 0x200;
+    private static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
     private static final jnr.ffi.Pointer EMPTY = LinuxSyscalls.cString("");
 
     private final SupervisorContext ctx;
@@ -299,10 +300,81 @@ final class FileHandler {
         if (!listener.idValid(n.id())) return;
         ctx.events().file(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), op, from.policyPath(), to.policyPath(), v);
         if (!v.allowed()) { listener.respondError(n.id(), Errno.EACCES); return; }
+        if (op == FileAccess.RENAME && to.exists() && (flags & (RENAME_NOREPLACE | RENAME_EXCHANGE)) == 0
+                && renameReplaces(from, to)) {
+            // The name being replaced is destroyed by the rename: decided as a delete of it, as
+            // the FUSE view does; under soft_delete it goes to the trash first.
+            KernelVerdict dv = ctx.policy().checkFile(to.policyPath(), FileAccess.DELETE);
+            if (!dv.allowed() || dv.softDelete())
+                ctx.events().file(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), FileAccess.DELETE, to.policyPath(), null, dv);
+            if (!dv.allowed()) { listener.respondError(n.id(), Errno.EACCES); return; }
+            SoftDeleter trash = ctx.options().softDeleter();
+            if (dv.softDelete() && trash != null) { renameOverTrashed(n, t, from, to, dv, trash); return; }
+        }
         int renameFlags = op == FileAccess.RENAME ? flags : 0;
         perform(n, t, () -> inParent(from, ofd -> inParent(to, nfd -> op == FileAccess.RENAME
                 ? fs.renameat2(ofd, from.name(), nfd, to.name(), renameFlags)
                 : fs.linkat(ofd, from.name(), nfd, to.name(), 0))));
+    }
+
+    /**
+     * Whether rename(2) would really replace {@code to}: a non-directory by a non-directory, or
+     * an empty directory by a directory. Otherwise the rename fails by itself (EISDIR, ENOTDIR,
+     * ENOTEMPTY) and nothing may go to the trash.
+     */
+    private static boolean renameReplaces(ResolvedPath from, ResolvedPath to) {
+        if (from.real().equals(to.real())) return false;
+        if (to.isDirectory()) return from.isDirectory() && emptyDirectory(to.real());
+        return !from.isDirectory();
+    }
+
+    /**
+     * soft_delete of a rename's victim: the tracee must be allowed to change both directories
+     * (checked with its identity, as the rename would be); then, off the loop (a cross-filesystem
+     * divert copies), the victim goes to the trash and the rename runs with RENAME_NOREPLACE, so
+     * a name that appeared meanwhile fails the call (EEXIST) instead of being destroyed.
+     */
+    private void renameOverTrashed(SeccompNotification n, TraceeInfo t, ResolvedPath from, ResolvedPath to,
+                                   KernelVerdict v, SoftDeleter trash) {
+        long ofd = fs.openat2(ctx.rootFd(), ResolvedPath.relative(from.parent()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, STRICT);
+        if (ofd < 0) { listener.respondError(n.id(), (int) -ofd); return; }
+        long nfd = fs.openat2(ctx.rootFd(), ResolvedPath.relative(to.parent()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, STRICT);
+        if (nfd < 0) { LinuxSyscalls.close((int) ofd); listener.respondError(n.id(), (int) -nfd); return; }
+        long access;
+        if (!creds.become(t)) access = -Errno.EACCES;
+        else {
+            access = LinuxSyscalls.call(SYS_FACCESSAT2, ofd, EMPTY.address(), 3 /* W_OK|X_OK */, AT_EMPTY_PATH | AT_EACCESS);
+            if (access >= 0) access = LinuxSyscalls.call(SYS_FACCESSAT2, nfd, EMPTY.address(), 3, AT_EMPTY_PATH | AT_EACCESS);
+        }
+        creds.restore();
+        if (access < 0) {
+            LinuxSyscalls.close((int) ofd);
+            LinuxSyscalls.close((int) nfd);
+            listener.respondError(n.id(), (int) -access);
+            return;
+        }
+        long id = n.id();
+        String original = to.policyPath();
+        Path victim = Path.of("/proc/self/fd/" + nfd + "/" + to.name());
+        ctx.async(() -> {
+            SeccompListener l = ctx.freshResponder();
+            try {
+                try {
+                    trash.quarantine(victim, original, ctx.sessionId(), v.rule(), null);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed meanwhile: nothing left to keep, the rename goes on
+                }
+                long res = fs.renameat2((int) ofd, from.name(), (int) nfd, to.name(), RENAME_NOREPLACE);
+                if (res < 0) l.respondError(id, (int) -res);
+                else l.respondValue(id, 0);
+            } catch (java.io.IOException | RuntimeException e) {
+                l.respondError(id, Errno.EIO);
+                ctx.events().failure(ctx.sessionId(), 0, "renameat", "soft delete of " + original + " failed: " + e.getMessage());
+            } finally {
+                LinuxSyscalls.close((int) ofd);
+                LinuxSyscalls.close((int) nfd);
+            }
+        });
     }
 
     private void symlink(SeccompNotification n, TraceeInfo t, long targetAddr, int dirfd, long linkAddr) {

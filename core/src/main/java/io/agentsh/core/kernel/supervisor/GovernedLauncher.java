@@ -43,10 +43,19 @@ public final class GovernedLauncher {
     /** As above; {@code beforePlan} (may be null) runs with the command's pid before it execs (cgroup join). */
     public GovernedProcess launch(String sessionId, KernelPolicy policy, ArmingPlan plan, ProcessBuilder command,
                                   PendingArm.BeforeExec beforePlan) throws IOException {
+        return launch(sessionId, policy, plan, command, beforePlan, NamespaceJoin.NONE);
+    }
+
+    /** As above; the command first joins the namespaces of {@code join} (closed once sent). */
+    public GovernedProcess launch(String sessionId, KernelPolicy policy, ArmingPlan plan, ProcessBuilder command,
+                                  PendingArm.BeforeExec beforePlan, NamespaceJoin join) throws IOException {
         List<String> argv = command.command();
-        if (argv.isEmpty()) throw new IllegalArgumentException("empty command");
-        PendingArm arm = beforePlan == null ? PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options)
-                : PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options, beforePlan);
+        if (argv.isEmpty()) {
+            join.close();
+            throw new IllegalArgumentException("empty command");
+        }
+        PendingArm arm = PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options,
+                beforePlan == null ? pid -> { } : beforePlan, join);
         command.command(arm.argv(argv.getFirst(), null, argv.subList(1, argv.size())));
         Process process;
         try {

@@ -1,12 +1,15 @@
 package io.agentsh.core.kernel.supervisor;
 
 import io.agentsh.core.kernel.bpf.SeccompFilterBuilder;
+import io.agentsh.core.kernel.masks.ReadPlan;
+import io.agentsh.core.kernel.masks.ReadPlanCompiler;
 import io.agentsh.core.kernel.landlock.LandlockAbi;
 import io.agentsh.core.kernel.landlock.LandlockConfig;
 import io.agentsh.core.kernel.landlock.LandlockRuleset;
 import io.agentsh.core.kernel.landlock.LandlockRulesetBuilder;
 import io.agentsh.core.kernel.landlock.PolicyLandlockPaths;
 import io.agentsh.core.kernel.seccomp.SyscallSets;
+import io.agentsh.policy.Engine;
 import io.agentsh.policy.Policy;
 import io.agentsh.policy.ServerConfig;
 import java.io.IOException;
@@ -36,6 +39,44 @@ public final class KernelPlans {
         }
         long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
         return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep);
+    }
+
+    /**
+     * A session's plans: {@code trapping} (read-only opens trapped and decided by the supervisor,
+     * as {@link #forSession} builds it) and, when the engine's read decisions can all be made in
+     * the kernel ({@link ReadPlan#complete()}) and {@code mountNamespaces} is true, {@code masked}:
+     * read-only opens stay in the kernel, Landlock's read rules are exactly the plan's, and the
+     * command must run in the session's mount namespace with {@code reads}' masks applied.
+     * Close both plans' rulesets with the session.
+     */
+    public record SessionPlans(ArmingPlan trapping, ArmingPlan masked, ReadPlan reads) {}
+
+    public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
+                                          boolean mountNamespaces) throws IOException {
+        Policy policy = engine.policy();
+        Map<String, String> variables = engine.options().variables();
+        ArmingPlan trapping = forSession(cfg, policy, variables, kernelPolicy, workspace);
+        long keep = trapping.keepCapabilities();
+        boolean landlock = trapping.landlock() != null;
+        LandlockConfig lc = landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace);
+        // Execute, write and device rules grant reading too (LandlockRulesetBuilder): the plan must see them.
+        List<String> otherReads = new ArrayList<>(lc.allowExecute());
+        otherReads.addAll(lc.allowWrite());
+        otherReads.addAll(lc.devicePaths());
+        ReadPlan reads = !mountNamespaces ? ReadPlan.incomplete("no per-session mount namespaces in this daemon")
+                : ReadPlanCompiler.compile(engine, new ReadPlanCompiler.Inputs(landlock, otherReads, keep,
+                        cfg.bool("sandbox.namespaces.pid"), false, workspace));
+        if (!reads.complete()) return new SessionPlans(trapping, null, reads);
+        List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
+        var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block, false,
+                kernelPolicy.governsUnixSockets());
+        LandlockRuleset ruleset = null;
+        if (landlock) {
+            ruleset = LandlockRulesetBuilder.build(new LandlockConfig(reads.landlockRead(), lc.allowWrite(), lc.allowExecute(),
+                    lc.denyPaths(), lc.devicePaths(), lc.allowConnectTcp(), lc.connectPorts(), lc.allowBindTcp(), lc.bindPorts(),
+                    lc.scopeSignals(), lc.scopeAbstractUnix()));
+        }
+        return new SessionPlans(trapping, new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep), reads);
     }
 
     static LandlockConfig landlockConfig(ServerConfig cfg, PolicyLandlockPaths fromPolicy, String workspace) {

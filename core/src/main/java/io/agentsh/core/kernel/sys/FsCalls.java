@@ -54,6 +54,20 @@ public final class FsCalls {
         return r < 0 ? r : (stat.getInt(24) & 0xffffffffL);
     }
 
+    /**
+     * {dev, ino, mode, mtime sec, mtime nsec} of {@code p} relative to {@code dirfd} (flags as for fstatat), or null with
+     * {@code errno[0]} set when it fails.
+     */
+    public long[] statIdentity(int dirfd, String p, int flags, int[] errno) {
+        long r = LinuxSyscalls.call(SyscallNumbers.NEWFSTATAT, dirfd, path(0, p), stat.address(), flags);
+        if (r < 0) {
+            errno[0] = (int) -r;
+            return null;
+        }
+        // st_dev, st_ino, st_mode, st_mtime (sec, nsec) of the x86_64 struct stat
+        return new long[] {stat.getLong(0), stat.getLong(8), stat.getInt(24) & 0xffffffffL, stat.getLong(88), stat.getLong(96)};
+    }
+
     /** The symlink's target, or null (errno lost: callers treat it as not-a-link). */
     public String readlinkat(int dirfd, String p) {
         long r = LinuxSyscalls.call(SyscallNumbers.READLINKAT, dirfd, path(0, p), linkBuf.address(), SLOT - 1);

@@ -76,7 +76,7 @@ public final class FuseBench {
                 EngineOptions.builder().variable("PROJECT_ROOT", ws.toString()).skipUndefinedVariables(true).build());
         try (TrashStore store = TrashStore.open(trash); WorkspaceMounts mounts = new WorkspaceMounts(base)) {
             WorkspaceMount view = mounts.mount("bench", ws, new WorkspaceMounts.ViewSpec(FilePolicy.of(() -> engine),
-                    AuditMode.MONITOR, new SoftDeleter(store, null), null), false);
+                    AuditMode.MONITOR, new SoftDeleter(store, null), null));
             Path mp = view.mountPoint();
             if (args.length > 1 && args[1].equals("serve")) {     // manual experiments: mount, print, wait
                 System.out.println("ws " + ws + "\nview " + mp);

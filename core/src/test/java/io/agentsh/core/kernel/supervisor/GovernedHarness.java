@@ -26,6 +26,8 @@ final class GovernedHarness {
     private final ArmingPlan plan;
     /** Runs with the wrapper's pid before it is armed (cgroup join); null for none. */
     volatile PendingArm.BeforeExec beforePlan;
+    /** Opens the namespaces each command joins (null: none). */
+    volatile java.util.concurrent.Callable<NamespaceJoin> joins;
 
     GovernedHarness(KernelPolicy policy, Path runtimeDir, ArmingPlan plan) throws IOException {
         this(policy, runtimeDir, plan, SupervisorOptions.DEFAULT);
@@ -68,7 +70,8 @@ final class GovernedHarness {
         pb.environment().put("LANG", "C.UTF-8");
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        GovernedProcess gp = launcher.launch("test-session", policy, plan, pb, beforePlan);
+        GovernedProcess gp = launcher.launch("test-session", policy, plan, pb, beforePlan,
+                joins == null ? NamespaceJoin.NONE : joins.call());
         Process p = gp.process();
         var out = p.getInputStream();
         var err = p.getErrorStream();

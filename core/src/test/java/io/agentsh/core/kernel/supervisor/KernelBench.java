@@ -48,6 +48,45 @@ class KernelBench {
             var g = h.run(Map.of(), project, argv.toArray(String[]::new));
             System.out.printf("BENCH syscall %-6s ungoverned %s  governed %s%n", op[0], plain.trim(), g.stdout().trim());
         }
+
+        // The same with the bench policy (bench-realistic), whose read plan is complete: the command
+        // runs in a session mount namespace with the masks, read-only opens stay in the kernel.
+        Path cfgFile = Files.createDirectories(tmp.resolve("etc")).resolve("config.yaml");
+        Files.copy(ExeDevPolicyTest.compat().resolve("exe.dev/config.yaml"), cfgFile);
+        var cfg = io.agentsh.policy.ServerConfigLoader.load(cfgFile).config();
+        Engine benchEngine = Engine.compile(PolicyLoader.load(locate("bench/bench-realistic.yaml")),
+                cfg.engineOptions().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
+        EngineKernelPolicy kp = new EngineKernelPolicy(benchEngine);
+        KernelPlans.SessionPlans plans = KernelPlans.forSession(cfg, benchEngine, kp, project.toString(), true);
+        if (plans.masked() == null) throw new AssertionError("bench-realistic read plan incomplete: " + plans.reads().reason());
+        try (var namespaces = io.agentsh.core.ns.MountNamespaces.open(tmp.resolve("ns"));
+             var masks = io.agentsh.core.kernel.masks.ReadMasks.apply(namespaces.create("bench"), plans.reads(),
+                     p -> benchEngine.isProtectedPath(p, -1))) {
+            Path nsFile = namespaces.find("bench").path();
+            for (var variant : List.of(Map.entry("reads trapped   ", plans.trapping()), Map.entry("reads in kernel ", plans.masked()))) {
+                boolean masked = variant.getValue() == plans.masked();
+                GovernedHarness hb = new GovernedHarness(kp, tmp.resolve("run-b"), variant.getValue());
+                if (masked) hb.joins = () -> NamespaceJoin.open(nsFile, null, "");
+                report("bench-realistic, " + variant.getKey() + "shell workload",
+                        time(3, () -> ungoverned(project, "/bin/sh", "-c", workload)),
+                        time(3, () -> check(hb.run(Map.of(), project, "/bin/sh", "-c", workload))));
+                report("bench-realistic, " + variant.getKey() + "python3 workload",
+                        time(3, () -> ungoverned(project, "/usr/bin/python3", "-c", pyWorkload)),
+                        time(3, () -> check(hb.run(Map.of(), project, "/usr/bin/python3", "-c", pyWorkload))));
+                List<String> argv = new ArrayList<>(List.of(bench.toString(), "open", "/usr/lib/os-release", "50000"));
+                String plain = run(new ProcessBuilder(argv).directory(project.toFile()));
+                var g = hb.run(Map.of(), project, argv.toArray(String[]::new));
+                System.out.printf("BENCH bench-realistic, %ssyscall open  ungoverned %s  governed %s%n", variant.getKey(),
+                        plain.trim(), g.stdout().trim());
+            }
+        }
+    }
+
+    static Path locate(String rel) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve(rel))) return p.resolve(rel);
+        }
+        throw new IllegalStateException(rel + " not found");
     }
 
     interface Run { int run() throws Exception; }
