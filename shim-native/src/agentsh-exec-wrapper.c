@@ -37,6 +37,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -287,7 +288,7 @@ static int probe(void)
 static void usage(void) __attribute__((noreturn));
 static void usage(void)
 {
-    fprintf(stderr, "usage: agentsh-exec-wrapper --sock PATH --token T [--argv0 NAME] -- CMD [ARGS...]\n"
+    fprintf(stderr, "usage: agentsh-exec-wrapper --sock PATH --token T [--argv0 NAME] [--ctty] -- CMD [ARGS...]\n"
                     "       agentsh-exec-wrapper --probe\n");
     _exit(EXIT_REFUSED);
 }
@@ -295,6 +296,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     const char *sock_path = NULL, *token = NULL, *argv0 = NULL;
+    int ctty = 0; /* --ctty: fd 0 is a pty slave to take as controlling terminal after setsid */
     int i = 1;
     if (argc == 2 && strcmp(argv[1], "--probe") == 0) return probe();
     for (; i < argc; i++) {
@@ -302,6 +304,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--sock") == 0 && i + 1 < argc) sock_path = argv[++i];
         else if (strcmp(argv[i], "--token") == 0 && i + 1 < argc) token = argv[++i];
         else if (strcmp(argv[i], "--argv0") == 0 && i + 1 < argc) argv0 = argv[++i];
+        else if (strcmp(argv[i], "--ctty") == 0) ctty = 1;
         else usage();
     }
     if (!sock_path || !token || i >= argc) usage();
@@ -373,6 +376,7 @@ int main(int argc, char **argv)
 
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
+    if (ctty && ioctl(0, TIOCSCTTY, 0) != 0) die("ioctl(TIOCSCTTY) on stdin", errno);
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
     if (flags & PLAN_PIDNS) exec_pid = enter_pid_namespace(sock, landlock_fd);

@@ -19,6 +19,8 @@ rm -f /etc/hosts /etc/resolv.conf   # may be symlinks into the host's /run: repl
   echo "::1 localhost ip6-localhost ip6-loopback"
   echo "$ALLOWED_ADDR $ALLOWED_NAME"
   echo "$ROUTED_ADDR $ROUTED_NAME"
+  echo "$NAMED_ADDR $NAMED_NAME"
+  echo "$REDIRECT_ADDR $REDIRECT_NAME"
   echo "$METADATA_ADDR $METADATA_NAME"
   echo "$INTERNAL_ADDR $INTERNAL_NAME"
   echo "$PRIVATE10_ADDR $PRIVATE10_NAME"
@@ -32,13 +34,13 @@ echo "nameserver 127.0.0.1" >/etc/resolv.conf
 # --- network: lo only, forbidden addresses on lo with marker stand-ins ---------------------
 ip link set lo up
 sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null || true
-for a in $FORBIDDEN_V4 $ROUTED_ADDR; do ip addr add "$a/32" dev lo; done
+for a in $FORBIDDEN_V4 $ROUTED_ADDR $NAMED_ADDR; do ip addr add "$a/32" dev lo; done
 for a in $FORBIDDEN_V6; do ip -6 addr add "$a/128" dev lo nodad; done
 ip route show table local >/dev/null
 
 # --- test CA and server certificate (fresh per boot) ---------------------------------------
 tls=$TB/tls; mkdir -p "$tls"
-san="DNS:$ALLOWED_NAME,DNS:$METADATA_NAME,DNS:$INTERNAL_NAME,DNS:$PRIVATE10_NAME,DNS:$PRIVATE172_NAME,DNS:$METADATA6_NAME,DNS:$ROUTED_NAME,IP:$ALLOWED_ADDR,IP:$ROUTED_ADDR"
+san="DNS:$ALLOWED_NAME,DNS:$METADATA_NAME,DNS:$INTERNAL_NAME,DNS:$PRIVATE10_NAME,DNS:$PRIVATE172_NAME,DNS:$METADATA6_NAME,DNS:$ROUTED_NAME,DNS:$NAMED_NAME,IP:$ALLOWED_ADDR,IP:$ROUTED_ADDR,IP:$NAMED_ADDR"
 for a in $FORBIDDEN_V4 $FORBIDDEN_V6; do san="$san,IP:$a"; done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=agentsh testbed CA" \
   -keyout "$tls/ca.key" -out "$tls/ca.crt" 2>/dev/null
@@ -54,7 +56,7 @@ update-ca-certificates >/dev/null 2>&1 || fail "update-ca-certificates"
   --ready /run/agentsh-testbed-standins.ready --log "$OUT/standins.log" >"$OUT/standins.out" 2>&1 &
 for _ in $(seq 100); do [ -e /run/agentsh-testbed-standins.ready ] && break; sleep 0.05; done
 [ -e /run/agentsh-testbed-standins.ready ] || { cat "$OUT/standins.out" >&2; fail "stand-in servers did not start"; }
-say "network: lo with forbidden stand-ins on $FORBIDDEN_V4 $FORBIDDEN_V6; allowed $ALLOWED_NAME=$ALLOWED_ADDR and $ROUTED_NAME=$ROUTED_ADDR (http :80, https :443)"
+say "network: lo with forbidden stand-ins on $FORBIDDEN_V4 $FORBIDDEN_V6; allowed $ALLOWED_NAME=$ALLOWED_ADDR, $ROUTED_NAME=$ROUTED_ADDR and $NAMED_NAME=$NAMED_ADDR (http :80, https :443)"
 
 # --- agentsh ---------------------------------------------------------------------------------
 if [ "${TESTBED_INSTALL:-1}" = 1 ]; then

@@ -111,7 +111,7 @@ def main():
         serve_tcp_marker(addr, 22, fm)
         serve_udp_marker(addr, 53, fm)
     am = ENV['ALLOWED_MARKER']
-    for addr in (ENV['ALLOWED_ADDR'], ENV['ROUTED_ADDR']):
+    for addr in (ENV['ALLOWED_ADDR'], ENV['ROUTED_ADDR'], ENV['NAMED_ADDR']):
         serve_http(addr, 80, am, 'allowed-http')
         serve_http(addr, 443, am, 'allowed-https', ctx)
     open(a.ready, 'w').close()

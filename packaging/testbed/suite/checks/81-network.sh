@@ -62,3 +62,33 @@ t_net_metrics() {
   [ "${denied:-0}" -gt 0 ] || why "the denied connections of the checks above are not counted: ${denied:-none}"
 }
 check net-metrics-on-metrics-endpoint t_net_metrics
+
+# A name only /etc/hosts knows, allowed by a domain rule alone: raw sockets and --noproxy clients
+# reach the transparent proxy with just the address; it recovers the name from the Host header /
+# TLS SNI and trusts it only because the name resolves to that very address.
+t_net_hosts_name_by_domain() {
+  run_cmd 30 bash -c "curl -s -m 5 --noproxy '*' http://$NAMED_NAME/h && curl -s -m 5 --noproxy '*' https://$NAMED_NAME/s"
+  [ "$(grep -c "$ALLOWED_MARKER addr=$NAMED_ADDR" <<<"$OUT")" = 2 ] \
+    || why "$NAMED_NAME (only in /etc/hosts, allowed by domain) not reached over http+https without the proxy: rc=$RC ${OUT:0:160} ${ERR:0:120}"
+}
+check net-hosts-name-allowed-by-domain t_net_hosts_name_by_domain
+t_net_spoofed_host() { net_blocked "curl -s -m 5 --noproxy '*' -H 'Host: $NAMED_NAME' http://$SPOOF_ADDR/"; }
+check net-spoofed-host-header-blocked t_net_spoofed_host
+t_net_spoofed_sni() { net_blocked "curl -sk -m 5 --noproxy '*' --resolve $NAMED_NAME:443:$SPOOF_ADDR https://$NAMED_NAME/"; }
+check net-spoofed-sni-blocked t_net_spoofed_sni
+
+# connect_redirects: redirect.test:80 goes to the routed stand-in (nothing listens at redirect.test's
+# own address), through the proxy and without it, with a connect_redirect audit event.
+t_net_connect_redirect() {
+  run_cmd 30 bash -c "curl -s -m 5 http://$REDIRECT_NAME/r1 && curl -s -m 5 --noproxy '*' http://$REDIRECT_NAME/r2"
+  [ "$(grep -c "$ALLOWED_MARKER addr=$ROUTED_ADDR" <<<"$OUT")" = 2 ] \
+    || { why "redirect.test not redirected to $ROUTED_ADDR: rc=$RC ${OUT:0:160} ${ERR:0:120}"; return 1; }
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    api GET "/api/v1/events/search?type=connect_redirect&limit=100"
+    [[ $BODY == *testbed-redirect* ]] && return 0
+    sleep 0.5
+  done
+  why "no connect_redirect event naming testbed-redirect (HTTP $HTTP ${BODY:0:160})"
+}
+check net-connect-redirect t_net_connect_redirect

@@ -73,6 +73,7 @@ public final class Daemon implements AutoCloseable {
         metrics.bindActiveSessions(sessions::count);
         exec = new ExecService(config, audit, approvals, launcher, new ProcessRunner(ProcessRunner.DEFAULT_CAPTURE_CAP),
                 governed, metrics);
+        sessions.addListener(exec.outputRedactors());
         operatorToken = createOperatorToken(config.operatorTokenFile());
         ApiKeys keys = null;
         if ("api_key".equals(config.authType())) {
@@ -180,6 +181,9 @@ public final class Daemon implements AutoCloseable {
     public AuditLog audit() { return audit; }
 
     public Metrics metrics() { return metrics; }
+
+    /** Pending approvals: the layers park their own approve verdicts here (network connections). */
+    public ApprovalManager approvals() { return approvals; }
 
     public SessionManager sessions() { return sessions; }
 

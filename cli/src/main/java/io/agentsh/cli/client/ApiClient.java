@@ -77,6 +77,16 @@ public final class ApiClient {
         this.timeout = timeout;
     }
 
+    /** The server URL (http://HOST:PORT or unix:///path). */
+    public URI server() {
+        return server;
+    }
+
+    /** The API key sent as X-API-Key, or null. */
+    public String apiKey() {
+        return apiKey;
+    }
+
     public ApiClient header(String name, String value) {
         extraHeaders.put(name, value);
         return this;

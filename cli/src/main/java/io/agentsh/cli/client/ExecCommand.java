@@ -77,7 +77,6 @@ public final class ExecCommand extends ClientCommand {
         }
         if (pty && stream) throw new Exit(1, "--pty and --stream are mutually exclusive");
         if (pty && out.equals("json")) throw new Exit(1, "--pty requires --output=shell");
-        if (pty) throw new Exit(1, "--pty is not supported by this client yet; run without --pty");
 
         String envId = System.getenv().getOrDefault("AGENTSH_SESSION_ID", "").trim();
         String sid;
@@ -117,6 +116,7 @@ public final class ExecCommand extends ClientCommand {
         if (!req.has("include_events")) req.put("include_events", ev);
 
         ApiClient client = options.client();
+        if (pty) return ptyExec(client, sid, req);
         String path = "/api/v1/sessions/" + sid + (stream ? "/exec/stream" : "/exec");
         if (stream) return streamExec(client, sid, path, req, out.equals("json"));
         ApiClient.Response r = client.send("POST", path, Json.encode(req));
@@ -135,6 +135,37 @@ public final class ExecCommand extends ClientCommand {
         }
         printShell(resp);
         return exit;
+    }
+
+    /** --pty: the WebSocket flow; a deny is exit 126 with a tip (or exit 1 with AGENTSH_PTY_DENY_MODE=error). */
+    private int ptyExec(ApiClient client, String sid, ObjectNode req) throws Exception {
+        ObjectNode start = Json.MAPPER.createObjectNode();
+        start.put("type", "start");
+        for (String k : List.of("command", "args", "argv0", "working_dir", "env")) {
+            if (req.hasNonNull(k)) start.set(k, req.get(k));
+        }
+        PtyClient pc = new PtyClient(client, new LocalTerminal(), System.in, out());
+        PtyClient.Ending end = pc.run(sid, start.deepCopy());
+        if (end.errorCode() == 404 && end.message().contains("session") && autoCreate(client, sid)) {
+            end = pc.run(sid, start.deepCopy());
+        } else if (end.errorCode() == 404 && end.message().contains("session") && sessionFile != null) {
+            Files.deleteIfExists(Path.of(sessionFile));
+            throw new Exit(1, "session \"" + sid + "\" no longer exists (cache invalidated); retry your command");
+        }
+        if (end.exitCode() != null) return end.exitCode();
+        if (end.errorCode() == 403) {
+            if ("error".equalsIgnoreCase(System.getenv().getOrDefault("AGENTSH_PTY_DENY_MODE", "").trim())) {
+                throw new Exit(1, end.message());
+            }
+            StringBuilder tip = new StringBuilder("agentsh exec --output json --events=blocked ").append(sid).append(" --");
+            tip.append(' ').append(req.path("command").asText(""));
+            for (JsonNode a : req.path("args")) tip.append(' ').append(a.asText());
+            err().println(end.message());
+            err().println("Tip: re-run without --pty to see policy details:");
+            err().println(tip);
+            return 126;
+        }
+        throw new Exit(1, end.message());
     }
 
     /** A 2xx body, or a non-2xx one that is an ExecResponse (policy denials arrive as 403). */

@@ -18,13 +18,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client verbs against a real daemon: output and exit codes as the reference's. */
 class ClientVerbsTest {
     static Daemon daemon;
     static String server;
-    static Path ws;
-    static Path data;
+    @TempDir static Path ws;
+    @TempDir static Path data;
 
     record Run(int code, String out, String err) {}
 
@@ -38,8 +39,6 @@ class ClientVerbsTest {
     @BeforeAll
     static void start() throws Exception {
         Path exe = compat().resolve("exe.dev");
-        data = Files.createTempDirectory("agentsh-cli-");
-        ws = Files.createTempDirectory("agentsh-cli-ws-");
         DaemonConfig.Builder b = DaemonConfig.builder();
         b.httpAddr = "127.0.0.1:0";
         b.dataDir = data;
@@ -95,6 +94,31 @@ class ClientVerbsTest {
         Run failed = run("exec", "--server", server, sid, "--", "/bin/ls", "/no/such/dir");
         assertEquals(2, failed.code());
         assertTrue(failed.err().endsWith("agentsh: command failed\n"), failed.err());
+    }
+
+    @Test
+    void execPty() throws Exception {
+        String sid = session();
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(new byte[0]));
+        try {
+            Run ok = run("exec", "--pty", "--server", server, sid, "--", "/bin/sh", "-c",
+                    "[ -t 0 ] && echo on-a-tty; exit 3");
+            assertEquals(new Run(3, "on-a-tty\r\n", ""), ok);
+            Run denied = run("exec", "--pty", "--server", server, sid, "--", "/usr/bin/sudo", "whoami");
+            assertEquals(new Run(126, "", "command denied by policy\n"
+                    + "Tip: re-run without --pty to see policy details:\n"
+                    + "agentsh exec --output json --events=blocked " + sid + " -- /usr/bin/sudo whoami\n"), denied);
+            Run created = run("exec", "--pty", "--server", server, "--root", ws.toString(), "pty-auto-created", "--",
+                    "/bin/echo", "made");
+            assertEquals(new Run(0, "made\r\n", ""), created);
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(new Run(1, "", "--pty and --stream are mutually exclusive\n"),
+                run("exec", "--pty", "--stream", "--server", server, sid, "--", "/bin/true"));
+        assertEquals(new Run(1, "", "--pty requires --output=shell\n"),
+                run("exec", "--pty", "--output", "json", "--server", server, sid, "--", "/bin/true"));
     }
 
     @Test

@@ -99,6 +99,7 @@ public final class ApiRoutes {
         });
         r.add("POST", "/api/v1/sessions/{id}/exec", Access.ANY, this::execute);
         r.add("POST", "/api/v1/sessions/{id}/exec/stream", Access.ANY, this::executeStream);
+        r.add("GET", "/api/v1/sessions/{id}/pty", Access.ANY, this::pty);
         r.add("GET", "/api/v1/sessions/{id}/events", Access.ANY, this::liveEvents);
         r.add("GET", "/api/v1/sessions/{id}/history", Access.ANY, q -> {
             Session s = sessions.get(q.param("id"));
@@ -162,7 +163,7 @@ public final class ApiRoutes {
             return ApiResponse.json(403, bare);
         }
         return ApiResponse.sse(ch -> {
-            io.agentsh.proxy.dlp.Redactor red = exec.redactor();
+            io.agentsh.proxy.dlp.Redactor red = exec.redactor(s);
             Map<String, io.agentsh.proxy.dlp.StreamingRedactor> scrub = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.function.BiConsumer<String, String> emit = (stream, text) -> {
                 if (text.isEmpty()) return;
@@ -197,6 +198,13 @@ public final class ApiRoutes {
             done.put("stdout_truncated", Boolean.TRUE.equals(resp.result().stdoutTruncated()));
             ch.send("done", Json.encode(done));
         });
+    }
+
+    /** WebSocket PTY exec (reference pty_ws.go); the session is looked up after the start frame. */
+    private ApiResponse pty(ApiRequest q) {
+        if (!"websocket".equalsIgnoreCase(q.header("upgrade"))) throw new ApiException(400, "websocket upgrade required");
+        String id = q.param("id");
+        return ApiResponse.webSocket(ch -> new PtySocket(sessions, exec, id, ch));
     }
 
     private ApiResponse liveEvents(ApiRequest q) {

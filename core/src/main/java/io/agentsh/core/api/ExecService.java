@@ -95,19 +95,23 @@ public final class ExecService {
         audit.subscribe(this::collect);
     }
 
-    private volatile io.agentsh.proxy.dlp.Redactor redactor;
+    private final SessionRedactors outputRedactors = new SessionRedactors();
 
-    /** DLP for command output (CONTRACT §2: secrets are redacted from exec results); null = off. */
-    public void redactor(io.agentsh.proxy.dlp.Redactor r) {
-        redactor = r != null && r.active() ? r : null;
+    /**
+     * DLP for command output (CONTRACT §2: secrets are redacted from exec results), a redactor per
+     * session; the daemon registers {@link #outputRedactors()} as a session listener.
+     */
+    public SessionRedactors outputRedactors() {
+        return outputRedactors;
     }
 
-    public io.agentsh.proxy.dlp.Redactor redactor() {
-        return redactor;
+    /** The session's output redactor, or null when output DLP is off. */
+    public io.agentsh.proxy.dlp.Redactor redactor(Session s) {
+        return outputRedactors.forSession(s.id());
     }
 
-    private byte[] redact(byte[] output) {
-        io.agentsh.proxy.dlp.Redactor r = redactor;
+    private byte[] redact(Session s, byte[] output) {
+        io.agentsh.proxy.dlp.Redactor r = redactor(s);
         return r == null ? output : r.redactOutput(output).bytes();
     }
 
@@ -158,6 +162,11 @@ public final class ExecService {
         }
     }
 
+    /** Gives up a command cleared by {@link #decide} that will not be run (releases the exec lock). */
+    public void abandon(Decided d) {
+        release(d.session, d.commandId);
+    }
+
     private void release(Session s, String cmdId) {
         collecting.remove(cmdId);
         s.state(SessionState.READY);
@@ -200,13 +209,21 @@ public final class ExecService {
         }
     }
 
-    private RunResult launch(Session s, Decided d, SessionPolicy policy, ProcessRunner.OutputListener listener) {
+    /** A launch ready to start, or the reason it cannot (then {@code failure} is the result). */
+    private record Prepared(LaunchPlan plan, Duration timeout, RunResult failure) {
+        static Prepared failed(RunResult r) {
+            return new Prepared(null, null, r);
+        }
+    }
+
+    /** Working directory, environment policy, executable lookup and the launcher's plan. */
+    private Prepared prepare(Session s, Decided d, SessionPolicy policy, boolean terminal) {
         ExecRequest req = d.request;
         Path cwd;
         try {
             cwd = WorkingDirs.resolve(s, req.workingDir());
         } catch (WorkingDirs.BadWorkingDir e) {
-            return failed(2, e.getMessage() + "\n", null);
+            return Prepared.failed(failed(2, e.getMessage() + "\n", null));
         }
         Map<String, String> base = new LinkedHashMap<>();
         for (String k : BASE_ENV_KEYS) {
@@ -222,7 +239,7 @@ public final class ExecService {
         try {
             env = d.check.env().build(base, add);
         } catch (EnvLimitException e) {
-            return failed(2, e.getMessage() + "\n", null);
+            return Prepared.failed(failed(2, e.getMessage() + "\n", null));
         }
         if (!s.layerEnv().isEmpty()) {
             env = new LinkedHashMap<>(env);
@@ -230,19 +247,24 @@ public final class ExecService {
         }
         String[] err = new String[1];
         String exe = Executables.resolve(req.command(), env.get("PATH"), err);
-        if (exe == null) return failed(127, "", err[0]);
-        Duration timeout = chooseTimeout(req.timeout(), policy.commandTimeout());
-        LaunchPlan plan;
+        if (exe == null) return Prepared.failed(failed(127, "", err[0]));
+        Duration timeout = terminal ? ptyTimeout(policy.commandTimeout()) : chooseTimeout(req.timeout(), policy.commandTimeout());
         try {
-            plan = launcher.get().plan(new LaunchRequest(s.id(), d.commandId, exe, req.command(), req.argsOrEmpty(),
-                    req.argv0(), env, cwd));
+            return new Prepared(launcher.get().plan(new LaunchRequest(s.id(), d.commandId, exe, req.command(),
+                    req.argsOrEmpty(), req.argv0(), env, cwd, terminal)), timeout, null);
         } catch (CommandLauncher.LaunchException e) {
-            return failed(126, "", "start: " + e.getMessage());
+            return Prepared.failed(failed(126, "", "start: " + e.getMessage()));
         }
+    }
+
+    /** Starts a prepared command with the given runner, with the audit events and bookkeeping around it. */
+    private RunResult started(Session s, Decided d, LaunchPlan plan,
+                              java.util.function.Function<java.util.function.LongConsumer, RunResult> start) {
+        ExecRequest req = d.request;
         audit.emit(Event.builder("command_started", s.id()).commandId(d.commandId)
                 .field("command", req.command()).field("args", req.args()).build());
         long[] pidHolder = {-1};
-        RunResult r = runner.run(plan, req.stdin(), timeout, listener, pid -> {
+        RunResult r = start.apply(pid -> {
             pidHolder[0] = pid;
             governed.add(pid, s.id());
             s.running(new Session.RunningCommand(d.commandId, pid));
@@ -261,10 +283,81 @@ public final class ExecService {
         return r;
     }
 
+    private RunResult launch(Session s, Decided d, SessionPolicy policy, ProcessRunner.OutputListener listener) {
+        Prepared p = prepare(s, d, policy, false);
+        if (p.failure() != null) return p.failure();
+        return started(s, d, p.plan(), onStarted -> runner.run(p.plan(), d.request.stdin(), p.timeout(), listener,
+                onStarted));
+    }
+
+    /**
+     * Runs a command cleared by {@link #decide} on a pty: the same environment, launcher (kernel
+     * arming), audit events and session bookkeeping as {@link #run}; output goes to {@code out}
+     * (through the session's streaming redactor when output DLP is on) instead of being captured.
+     * Returns the exit code (126/127/2 with a message written to the terminal when it could not start).
+     * Always releases the session's exec lock.
+     */
+    public PtyOutcome runPty(Decided d, io.agentsh.core.pty.PtyCommand cmd, io.agentsh.core.pty.PtyRunner.Output out) {
+        Session s = d.session;
+        try {
+            ExecResponse builtin = Builtins.run(s, d.commandId, d.started, d.request);
+            if (builtin != null) {
+                cmd.close();
+                for (String text : new String[] {builtin.result().stdout(), builtin.result().stderr()}) {
+                    if (text == null) continue;
+                    byte[] b = text.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+                    out.data(b, b.length);
+                }
+                metrics.execFinished(builtin.result().exitCode() == 0 ? "ok" : "failed", System.nanoTime() - d.startNanos);
+                return new PtyOutcome(builtin.result().exitCode(), builtin.result().durationMs());
+            }
+            PtyOutput scrubbed = new PtyOutput(redactor(s), out);
+            Prepared p = prepare(s, d, s.policy().get(), true);
+            RunResult r;
+            if (p.failure() != null) {
+                r = p.failure();
+                cmd.close();
+                String msg = r.startError() != null ? r.startError() : new String(r.stderr(), StandardCharsets.UTF_8);
+                if (!msg.isEmpty()) {
+                    byte[] b = ("agentsh: " + msg.strip() + "\r\n").getBytes(StandardCharsets.UTF_8);
+                    out.data(b, b.length);
+                }
+            } else {
+                r = started(s, d, p.plan(), onStarted -> {
+                    io.agentsh.core.pty.PtyRunner.Result pr = io.agentsh.core.pty.PtyRunner.run(p.plan(), cmd,
+                            p.timeout(), scrubbed, onStarted);
+                    return new RunResult(pr.pid(), pr.exitCode(), new byte[0], new byte[0], 0, 0, false, false,
+                            pr.timedOut(), pr.startError(), pr.durationMs());
+                });
+                scrubbed.finish();
+            }
+            String outcome = r.startError() != null ? "not_found" : r.timedOut() ? "timeout"
+                    : r.exitCode() == 0 ? "ok" : "failed";
+            metrics.execFinished(outcome, System.nanoTime() - d.startNanos);
+            return new PtyOutcome(r.exitCode(), r.durationMs());
+        } finally {
+            cmd.close();
+            release(s, d.commandId);
+        }
+    }
+
+    /** What a PTY command ended with (the WebSocket's exit frame). */
+    public record PtyOutcome(int exitCode, long durationMs) {}
+
     private static RunResult failed(int exit, String stderr, String startError) {
         byte[] e = stderr.getBytes(StandardCharsets.UTF_8);
         return new RunResult(-1, exit, new byte[0], e, 0, e.length, false, false, false, startError, 0);
     }
+
+    /**
+     * An interactive PTY command (a shell the user works in) gets no 5-minute default; only the
+     * policy's command timeout, when it sets one, ends it. It ends anyway when the client hangs up.
+     */
+    static Duration ptyTimeout(Duration policyCap) {
+        return policyCap != null && !policyCap.isZero() && !policyCap.isNegative() ? policyCap : UNBOUNDED_PTY;
+    }
+
+    private static final Duration UNBOUNDED_PTY = Duration.ofDays(3650);
 
     static Duration chooseTimeout(String requested, Duration policyCap) {
         Duration t = DEFAULT_TIMEOUT;
@@ -281,7 +374,7 @@ public final class ExecService {
     }
 
     private ExecResponse response(Session s, Decided d, RunResult raw) {
-        RunResult r = new RunResult(raw.pid(), raw.exitCode(), redact(raw.stdout()), redact(raw.stderr()),
+        RunResult r = new RunResult(raw.pid(), raw.exitCode(), redact(s, raw.stdout()), redact(s, raw.stderr()),
                 raw.stdoutTotal(), raw.stderrTotal(), raw.stdoutTruncated(), raw.stderrTruncated(), raw.timedOut(),
                 raw.startError(), raw.durationMs());
         s.outputs().put(d.commandId, new CommandOutputs.Output(r.stdout(), r.stderr(), r.stdoutTotal(),

@@ -19,6 +19,11 @@ public interface CgroupBackend {
     /** Creates {@code name} with {@code limits} written. Fails (and cleans up) if a limit cannot be set. */
     CommandCgroup create(String name, CgroupLimits limits) throws IOException;
 
-    /** Removes empty left-overs named {@code prefix*} (from a daemon that crashed); returns how many. */
-    int sweep(String prefix);
+    /**
+     * Removes empty left-overs named {@code prefix*} (from a daemon that crashed) created before
+     * {@code createdBefore}; returns how many. The cut-off matters because the hierarchy can be
+     * shared with another daemon on the same host (containers, test VMs): its newest cgroups are
+     * empty between their creation and the moment the command joins them.
+     */
+    int sweep(String prefix, java.time.Instant createdBefore);
 }

@@ -168,12 +168,16 @@ public record CgroupLayout(Path v2Mount, Path v2Own, Set<String> v2Controllers, 
         return out;
     }
 
-    /** rmdir every empty {@code prefix*} directory directly under {@code parent}. */
-    static int sweepDir(CgroupFs fs, Path parent, String prefix) {
+    /**
+     * rmdir every empty {@code prefix*} directory directly under {@code parent} whose mtime (on
+     * cgroupfs: its creation time) is before {@code createdBefore}.
+     */
+    static int sweepDir(CgroupFs fs, Path parent, String prefix, java.time.Instant createdBefore) {
         int n = 0;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, prefix + "*")) {
             for (Path d : ds) {
                 if (!Files.isDirectory(d) || !fs.pids(d.resolve("cgroup.procs")).isEmpty()) continue;
+                if (!createdBefore(d, createdBefore)) continue;
                 try {
                     fs.rmdir(d);
                     n++;
@@ -185,6 +189,14 @@ public record CgroupLayout(Path v2Mount, Path v2Own, Set<String> v2Controllers, 
             return n;
         }
         return n;
+    }
+
+    private static boolean createdBefore(Path dir, java.time.Instant cutoff) {
+        try {
+            return Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff);
+        } catch (IOException e) {
+            return false; // gone meanwhile, or unreadable: not ours to remove
+        }
     }
 
     private static Path ownDir(Path mountPoint, String mountRoot, String ownPath) {

@@ -22,6 +22,8 @@ import java.nio.file.Path;
 public final class CommandCgroups {
     public static final String PREFIX = "agentsh-";
     private final boolean enabled;
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(5);
+
     private final boolean bestEffort;
     private final CgroupBackend backend;
     private final String unavailable;
@@ -42,7 +44,9 @@ public final class CommandCgroups {
         if (!enabled) return new CommandCgroups(false, bestEffort, null, "sandbox.cgroups.enabled is false");
         try {
             CgroupBackend b = layout.backend(basePath, fs);
-            b.sweep(PREFIX);
+            // Older than any arming could take: a younger empty cgroup may be another daemon's
+            // command between creation and join.
+            b.sweep(PREFIX, java.time.Instant.now().minus(STALE_AFTER));
             return new CommandCgroups(true, bestEffort, b, null);
         } catch (IOException e) {
             return new CommandCgroups(true, bestEffort, null, e.getMessage());

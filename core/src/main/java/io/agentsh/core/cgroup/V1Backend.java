@@ -86,9 +86,9 @@ public final class V1Backend implements CgroupBackend {
     }
 
     @Override
-    public int sweep(String prefix) {
+    public int sweep(String prefix, java.time.Instant createdBefore) {
         int n = 0;
-        for (Path p : parents.values()) n += CgroupLayout.sweepDir(fs, p, prefix);
+        for (Path p : parents.values()) n += CgroupLayout.sweepDir(fs, p, prefix, createdBefore);
         return n;
     }
 

@@ -71,8 +71,8 @@ public final class V2Backend implements CgroupBackend {
     }
 
     @Override
-    public int sweep(String prefix) {
-        return CgroupLayout.sweepDir(fs, parent, prefix);
+    public int sweep(String prefix, java.time.Instant createdBefore) {
+        return CgroupLayout.sweepDir(fs, parent, prefix, createdBefore);
     }
 
     private final class Cg implements CommandCgroup {

@@ -32,6 +32,7 @@ public final class SetsidLauncher implements CommandLauncher {
         }
         List<String> argv = new ArrayList<>(r.args().size() + 2);
         argv.add(setsid);
+        if (r.terminal()) argv.add("--ctty"); // setsid(1): TIOCSCTTY on stdin, the pty slave
         argv.add(r.executable());
         argv.addAll(r.args());
         return new LaunchPlan(argv, r.env(), r.workingDir(), null);

@@ -3,6 +3,7 @@ package io.agentsh.core.layers;
 import io.agentsh.core.audit.AuditLog;
 import io.agentsh.core.audit.Event;
 import io.agentsh.core.audit.PolicyInfo;
+import io.agentsh.core.kernel.supervisor.KernelRedirect;
 import io.agentsh.core.kernel.supervisor.EnforcementEvents;
 import io.agentsh.core.kernel.supervisor.FileAccess;
 import io.agentsh.core.kernel.supervisor.KernelVerdict;
@@ -49,6 +50,19 @@ final class AuditEnforcementEvents implements EnforcementEvents {
     public void unixSocket(String sessionId, int pid, String syscall, UnixAccess op, String path, KernelVerdict v) {
         audit.emit(base("unix_socket_" + op.name().toLowerCase(java.util.Locale.ROOT), sessionId, pid, v)
                 .path(path).field("syscall", syscall).build());
+    }
+
+    @Override
+    public void connectRedirect(String sessionId, int pid, String original, KernelRedirect r, String error,
+                                boolean fellBack) {
+        if (error == null && r.silent()) return;
+        Event.Builder b = Event.builder(error == null ? "connect_redirect" : "connect_redirect_fallback", sessionId)
+                .commandId(commandId).source("seccomp").pid(pid).remote(original)
+                .field("rule", r.rule()).field("message", r.message() == null ? "" : r.message())
+                .field("redirect_to", r.unixPath() == null ? r.target() : "")
+                .field("redirect_to_unix", r.unixPath() == null ? "" : r.unixPath());
+        if (error != null) b.field("error", error).field("fell_back", fellBack).field("blocked", !fellBack);
+        audit.emit(b.build());
     }
 
     @Override

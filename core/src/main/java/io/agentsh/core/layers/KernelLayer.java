@@ -170,7 +170,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             throw e;
         }
         count(arm, ap.mountNs() != null);
-        List<String> argv = arm.argv(r.executable(), r.argv0(), r.args());
+        List<String> argv = arm.argv(r.executable(), r.argv0(), r.args(), r.terminal());
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             private volatile Map<String, Object> resources = Map.of();
 

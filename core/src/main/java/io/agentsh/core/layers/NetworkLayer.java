@@ -93,12 +93,38 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         if (!(s.policy().get() instanceof EnginePolicy ep)) {
             throw new IllegalStateException("network: the session's policy has no compiled engine");
         }
-        SessionNetwork net = service.openSession(s.id(), new EngineNetworkPolicy(ep.engine()));
+        SessionNetwork net = service.openSession(s.id(), new ApprovingNetworkPolicy(currentPolicy(s, ep),
+                daemon.approvals(), s.id(), () -> {
+                    Session.RunningCommand running = s.running();
+                    return running == null ? null : running.commandId();
+                }));
         networks.put(s.id(), net);
         s.layerEnv().putAll(net.environment());
         s.networkProxyUrl(net.proxyUrl());
         // Transparent mode: the exec wrapper joins every command to the session's namespace.
         net.netnsPath().ifPresent(s::networkNamespace);
+    }
+
+    /**
+     * The session's network policy as of now: the policy handle is swapped on reload, so each
+     * question goes to the current engine (its adapter is built once per engine).
+     */
+    private static java.util.function.Supplier<io.agentsh.proxy.net.NetworkPolicy> currentPolicy(Session s, EnginePolicy first) {
+        record Adapted(io.agentsh.policy.Engine engine, EngineNetworkPolicy policy) {}
+        var cache = new java.util.concurrent.atomic.AtomicReference<>(new Adapted(first.engine(),
+                new EngineNetworkPolicy(first.engine())));
+        return () -> {
+            if (!(s.policy().get() instanceof EnginePolicy ep)) {
+                return (h, p, d) -> io.agentsh.proxy.net.NetDecision.deny("policy-error",
+                        "the session's policy has no compiled engine");
+            }
+            Adapted a = cache.get();
+            if (a.engine() != ep.engine()) {
+                a = new Adapted(ep.engine(), new EngineNetworkPolicy(ep.engine()));
+                cache.set(a);
+            }
+            return a.policy();
+        };
     }
 
     /**
@@ -130,8 +156,10 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
                 .domain(e.domain()).remote(e.remote());
         if (running != null) b.commandId(running.commandId());
         if (e.policy() != null) {
+            PolicyInfo.Approval approval = e.policy().approvalId() != null
+                    ? new PolicyInfo.Approval(true, "enforced", e.policy().approvalId()) : null;
             b.policy(new PolicyInfo(e.policy().policyDecision(), e.policy().effectiveDecision(), e.policy().rule(),
-                    e.policy().message())).effectiveAction(e.policy().effectiveDecision());
+                    e.policy().message(), approval, null)).effectiveAction(e.policy().effectiveDecision());
         }
         if (e.fields() != null) e.fields().forEach(b::field);
         daemon.audit().emit(b.build());

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.PeerCredentials;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -84,10 +85,17 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         ch.config().setAutoRead(false);
         Dispatcher.Incoming in = new Dispatcher.Incoming(req.method().name(), qs.path(), qs.parameters(), headers,
                 body, unixSocket, pid, uid, remote, remotePort, localPort);
+        // A WebSocket upgrade needs the request's headers after this method returns (the request is released).
+        FullHttpRequest upgrade = "websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))
+                ? new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(), Unpooled.EMPTY_BUFFER,
+                        req.headers().copy(), req.trailingHeaders().copy())
+                : null;
         try {
             workers.execute(() -> {
                 ApiResponse resp = dispatcher.dispatch(in);
-                if (resp.stream() != null) stream(ch, resp);
+                if (resp.socket() != null && upgrade != null) WebSocketBridge.upgrade(ch, upgrade, resp.socket(), this);
+                else if (resp.socket() != null) write(ch, false, ApiResponse.error(400, "websocket upgrade required"));
+                else if (resp.stream() != null) stream(ch, resp);
                 else write(ch, keepAlive, resp);
             });
         } catch (RejectedExecutionException e) {

@@ -4,8 +4,15 @@ import io.agentsh.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** A complete response, or an SSE stream produced by {@link #stream}. */
-public record ApiResponse(int status, String contentType, byte[] body, SseBody stream) {
+/**
+ * A complete response, an SSE stream produced by {@link #stream}, or a WebSocket conversation
+ * ({@link #socket}: the transport completes the upgrade handshake, then hands it the socket).
+ */
+public record ApiResponse(int status, String contentType, byte[] body, SseBody stream, WebSocketBody socket) {
+    public ApiResponse(int status, String contentType, byte[] body, SseBody stream) {
+        this(status, contentType, body, stream, null);
+    }
+
     public static final String JSON = "application/json";
     public static final String TEXT = "text/plain; charset=utf-8";
 
@@ -29,6 +36,11 @@ public record ApiResponse(int status, String contentType, byte[] body, SseBody s
 
     public static ApiResponse noContent() {
         return new ApiResponse(204, null, new byte[0], null);
+    }
+
+    /** Switches protocols; only for requests that asked for a WebSocket upgrade. */
+    public static ApiResponse webSocket(WebSocketBody body) {
+        return new ApiResponse(101, null, new byte[0], null, body);
     }
 
     public static ApiResponse sse(SseBody body) {

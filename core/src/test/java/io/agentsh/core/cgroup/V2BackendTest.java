@@ -86,14 +86,20 @@ class V2BackendTest {
     }
 
     @Test
-    void sweepRemovesOnlyEmptyLeftoversWithThePrefix() throws Exception {
+    void sweepRemovesOnlyEmptyOldLeftoversWithThePrefix() throws Exception {
         FakeCgroupFs fs = FakeCgroupFs.v2();
         fs.mkdir(root.resolve("agentsh-old-1"));
         fs.mkdir(root.resolve("agentsh-busy"));
         Files.writeString(root.resolve("agentsh-busy/cgroup.procs"), "77\n");
         fs.mkdir(root.resolve("other"));
-        assertEquals(1, new V2Backend(fs, root, Set.of()).sweep("agentsh-"));
+        fs.mkdir(root.resolve("agentsh-new"));
+        java.time.Instant cutoff = java.time.Instant.now().minusSeconds(300);
+        for (String d : java.util.List.of("agentsh-old-1", "agentsh-busy", "other")) {
+            Files.setLastModifiedTime(root.resolve(d), java.nio.file.attribute.FileTime.from(cutoff.minusSeconds(60)));
+        }
+        assertEquals(1, new V2Backend(fs, root, Set.of()).sweep("agentsh-", cutoff));
         assertFalse(Files.exists(root.resolve("agentsh-old-1")));
+        assertTrue(Files.exists(root.resolve("agentsh-new")), "a young empty cgroup may be another daemon's, between create and join");
         assertTrue(Files.exists(root.resolve("agentsh-busy")));
         assertTrue(Files.exists(root.resolve("other")));
     }

@@ -14,12 +14,12 @@ import io.agentsh.core.kernel.supervisor.SupervisorOptions;
 import io.agentsh.core.policy.FilePolicyProvider;
 import io.agentsh.policy.LoadedConfig;
 import io.agentsh.policy.ServerConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kernel layer in a real daemon with the exe.dev config and policy: commands the API pre-check
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class KernelLayerTest {
     static TestDaemon d;
     static String sid;
+    @TempDir static Path ws;
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,7 +42,6 @@ class KernelLayerTest {
                 cfg.config().engineOptions().execveEnforcement(true), Duration.ofSeconds(1));
         d = TestDaemon.start(policies, b -> b.policiesDir = exe);
         assertNotNull(KernelLayer.install(d.daemon, cfg.config(), SupervisorOptions.DEFAULT));
-        Path ws = Files.createTempDirectory("agentsh-kl-ws");
         sid = d.session(ws, null);
     }
 
@@ -55,6 +55,21 @@ class KernelLayerTest {
                 "{\"command\":\"sh\",\"args\":[\"-c\"," + io.agentsh.core.json.Json.encode(script) + "]}");
         assertEquals(200, r.status(), r.body());
         return r.json();
+    }
+
+    @Test
+    void ptyCommandIsArmedHasItsTerminalAndIsDeniedInsideLikeNonPty() throws Exception {
+        io.agentsh.core.PtyExecTest.Client c = io.agentsh.core.PtyExecTest.Client.open(d, sid);
+        c.send(java.util.Map.of("type", "start", "command", "sh", "args", java.util.List.of("-c",
+                "grep Seccomp: /proc/self/status; python3 -c 'import os; print(\"FG\", os.tcgetpgrp(0) == os.getpgrp())'; "
+                        + "cat /etc/shadow; echo \"cat=$?\"")));
+        JsonNode exit = c.last.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("exit", exit.path("type").asText(), exit.toString());
+        String out = c.output();
+        assertTrue(out.contains("Seccomp:\t2"), "armed by the wrapper: " + out);
+        assertTrue(out.contains("FG True"), "the pty is the command's controlling terminal (wrapper --ctty): " + out);
+        assertTrue(out.contains("Permission denied") && !out.contains("root:"), out);
+        assertFalse(out.contains("cat=0"), out);
     }
 
     @Test

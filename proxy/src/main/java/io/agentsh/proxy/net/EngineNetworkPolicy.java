@@ -1,7 +1,9 @@
 package io.agentsh.proxy.net;
 
 import io.agentsh.policy.Engine;
+import io.agentsh.policy.TemplateContext;
 import io.agentsh.policy.Verdict;
+import io.agentsh.policy.model.NetworkRule;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -9,23 +11,50 @@ import java.util.Objects;
 
 /**
  * {@link NetworkPolicy} over the policy engine (docs/interfaces.md §1). Only an effective allow
- * (allow, audit, soft_delete) lets a connection through; approve is refused here with the
- * rule's name (the daemon can wrap this class to run its approval flow first), and anything
- * unknown is refused: never fail open.
+ * (allow, audit, soft_delete) lets a connection through; approve needs the approval round trip,
+ * which this class does not have (refused with the rule's name; the daemon wraps it with one), and
+ * anything unknown is refused: never fail open.
  */
 public final class EngineNetworkPolicy implements NetworkPolicy {
     private static final System.Logger LOG = System.getLogger("agentsh.net");
     private final Engine engine;
+    /** Ports at which some non-deny rule names domains; null = any port. */
+    private final int[] namedPorts;
+    private final boolean namedAnyPort;
+    private final boolean namedNone;
 
     public EngineNetworkPolicy(Engine engine) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        boolean any = false, none = true;
+        java.util.TreeSet<Integer> ports = new java.util.TreeSet<>();
+        for (NetworkRule r : engine.policy().networkRules()) {
+            if (r.domains() == null || r.domains().isEmpty() || "deny".equals(r.decision())) continue;
+            none = false;
+            if (r.ports() == null || r.ports().isEmpty()) any = true;
+            else ports.addAll(r.ports());
+        }
+        this.namedAnyPort = any;
+        this.namedNone = none;
+        this.namedPorts = ports.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override
     public NetDecision check(String host, int port, List<InetAddress> dialled) {
         Verdict v = engine.checkNetwork(host, port, dialled);
+        String message = v.message();
+        if (message != null && message.contains("{{")) {
+            String remote = dialled == null || dialled.isEmpty() ? (host == null ? "" : host) : dialled.get(0).getHostAddress();
+            message = v.renderMessage(TemplateContext.forNetwork(host == null ? remote : host, remote, port));
+        }
         return new NetDecision(v.isAllowed(), v.policyDecision().wireName(), v.effectiveDecision().wireName(),
-                v.rule(), v.message());
+                v.rule(), message, v.approvalTimeout(), null);
+    }
+
+    @Override
+    public boolean nameCanAllow(int port) {
+        if (namedNone) return false;
+        if (namedAnyPort) return true;
+        return java.util.Arrays.binarySearch(namedPorts, port) >= 0;
     }
 
     @Override
@@ -38,6 +67,19 @@ public final class EngineNetworkPolicy implements NetworkPolicy {
                         + r.resolveTo() + " is not an IP address; ignored");
                 return null;
             }
+        }).orElse(null);
+    }
+
+    @Override
+    public ConnectRedirectTarget connectRedirect(String host, int port) {
+        return engine.connectRedirect(host, port).map(r -> {
+            ConnectRedirectTarget t = ConnectRedirectTarget.of(r.name(), r.redirectTo(), r.redirectToUnix(), r.tlsMode(),
+                    r.sni(), r.visibility(), r.message(), r.onFailure());
+            if (t == null) {
+                LOG.log(System.Logger.Level.WARNING, "connect_redirects rule " + r.name() + ": redirect_to "
+                        + r.redirectTo() + " is not host:port; ignored");
+            }
+            return t;
         }).orElse(null);
     }
 }

@@ -51,6 +51,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private String upstreamHost;
     private int upstreamPort;
     private InetAddress upstreamAddress;
+    private ConnectRedirectTarget upstreamRedirect;
     private boolean upstreamReusable;
     private boolean clientKeepAlive;
     private boolean responseStarted;
@@ -112,7 +113,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     if (o instanceof LastHttpContent) {
                         upstream.flush();
                         state = State.AWAITING_RESPONSE;
-                        upstream.read();
                         return;
                     }
                 }
@@ -142,47 +142,61 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         state = State.CONNECTING;
         dropInboundBody();
         String remote = hp.authority();
-        HostResolver.resolve(rt, session, ctx.channel().eventLoop(), hp.host(), (addrs, err) -> {
+        io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
+        HostResolver.resolve(rt, session, loop, hp.host(), (addrs, err) -> {
             if (!ctx.channel().isActive()) return;
             String domain = NetEvents.lower(hp.hostForPolicy());
-            if (addrs.isEmpty()) {
-                rt.counters().upstreamFailed();
-                NetEvents.netConnect(rt, session.sessionId(), domain, remote,
-                        NetDecision.deny("dns-failure", "cannot resolve " + hp.host()), "CONNECT", null);
-                fail(HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + hp.host() + "\n");
-                return;
-            }
-            DestinationCheck check = DestinationCheck.run(session.policy(), hp.hostForPolicy(), hp.port(), addrs);
-            if (!check.permitted()) {
-                rt.counters().denied();
-                NetEvents.netConnect(rt, session.sessionId(), domain, remote, check.decision(), "CONNECT", addrs.get(0));
-                fail(HttpResponseStatus.FORBIDDEN, "blocked by policy (rule=" + check.decision().ruleOrUnknown() + ")\n");
-                return;
-            }
-            Dialer.dial(rt, ctx.channel().eventLoop(), check.allowed(), hp.port(), new ChannelInitializer<Channel>() {
-                @Override protected void initChannel(Channel ch) { }
-            }, (ch, addr, error) -> {
-                if (ch == null) {
+            // Reads stay held while this runs (no ctx.read() in CONNECTING), approval waits included.
+            Admission.decide(rt, session, loop, hp.hostForPolicy(), hp.port(), addrs, domain, remote, res -> {
+                if (!ctx.channel().isActive()) return;
+                if (addrs.isEmpty() && res.redirect() == null) {
                     rt.counters().upstreamFailed();
-                    fail(HttpResponseStatus.BAD_GATEWAY, "upstream unreachable\n");
+                    NetEvents.netConnect(rt, session.sessionId(), domain, remote,
+                            NetDecision.deny("dns-failure", "cannot resolve " + hp.host()), "CONNECT", null);
+                    fail(HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + hp.host() + "\n");
                     return;
                 }
-                if (!ctx.channel().isActive()) { ch.close(); return; }
-                rt.counters().allowed();
-                NetDecision d = check.decision();
-                NetEvents.netConnect(rt, session.sessionId(), domain, remote, d, "CONNECT", addr);
-                state = State.TUNNEL;
-                FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                        new HttpResponseStatus(200, "Connection Established"), Unpooled.EMPTY_BUFFER);
-                ctx.writeAndFlush(ok);
-                switchToTunnel(ch, domain, remote, d, addr);
+                if (!res.permitted()) {
+                    rt.counters().denied();
+                    NetEvents.netConnect(rt, session.sessionId(), domain, remote, res.decision(), "CONNECT",
+                            addrs.isEmpty() ? null : addrs.get(0), res.redirect());
+                    fail(HttpResponseStatus.FORBIDDEN, denyBody(res.decision()));
+                    return;
+                }
+                Admission.dial(rt, session, loop, res, hp.port(), domain, remote, new ChannelInitializer<Channel>() {
+                    @Override protected void initChannel(Channel ch) { }
+                }, (ch, addr, redirected, error) -> {
+                    if (ch == null) {
+                        rt.counters().upstreamFailed();
+                        fail(HttpResponseStatus.BAD_GATEWAY, "upstream unreachable\n");
+                        return;
+                    }
+                    if (!ctx.channel().isActive()) { ch.close(); return; }
+                    rt.counters().allowed();
+                    NetDecision d = res.decision();
+                    ConnectRedirectTarget used = redirected ? res.redirect() : null;
+                    NetEvents.netConnect(rt, session.sessionId(), domain, remote, d, "CONNECT", addr, used);
+                    state = State.TUNNEL;
+                    FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            new HttpResponseStatus(200, "Connection Established"), Unpooled.EMPTY_BUFFER);
+                    ctx.writeAndFlush(ok);
+                    switchToTunnel(ch, domain, remote, d, addr);
+                });
             });
         });
+    }
+
+    /** The 403 body: the rule, and why when an approval was asked for and not given. */
+    static String denyBody(NetDecision d) {
+        String base = "blocked by policy (rule=" + d.ruleOrUnknown() + ")";
+        if (d.approvalId() != null && d.message() != null && !d.message().isEmpty()) base += ": " + d.message();
+        return base + "\n";
     }
 
     private void switchToTunnel(Channel up, String domain, String remote, NetDecision d, InetAddress addr) {
         Channel client = ctx.channel();
         if (upstream != null) { upstream.close(); upstream = null; }
+
         // Relay first, then drop the codec and this handler: bytes the decoder still holds are
         // passed on to the relay when it is removed.
         Relay.splice(client, up, (sent, received) ->
@@ -222,37 +236,44 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         String domain = NetEvents.lower(hp.hostForPolicy());
         state = State.CONNECTING;
 
-        if (upstream != null && upstream.isActive() && upstreamReusable
+        io.netty.channel.EventLoop loop = ctx.channel().eventLoop();
+        if (upstream != null && upstream.isActive() && upstreamReusable && upstreamAddress != null && upstreamRedirect == null
                 && hp.host().equals(upstreamHost) && hp.port() == upstreamPort) {
-            DestinationCheck check = DestinationCheck.run(session.policy(), hp.hostForPolicy(), hp.port(),
-                    List.of(upstreamAddress));
-            decided(req, hp, domain, check, List.of(upstreamAddress), true);
+            // Decided again (the policy may have been reloaded), on the address this connection uses.
+            Admission.decide(rt, session, loop, hp.hostForPolicy(), hp.port(), List.of(upstreamAddress), domain,
+                    hp.authority(), res -> {
+                        if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); return; }
+                        decided(req, hp, domain, res, List.of(upstreamAddress), res.redirect() == null);
+                    });
             return;
         }
-        HostResolver.resolve(rt, session, ctx.channel().eventLoop(), hp.host(), (addrs, err) -> {
+        HostResolver.resolve(rt, session, loop, hp.host(), (addrs, err) -> {
             if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); return; }
-            if (addrs.isEmpty()) {
-                ReferenceCountUtil.release(req);
-                rt.counters().upstreamFailed();
-                fail(HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + hp.host() + "\n");
-                return;
-            }
-            decided(req, hp, domain, DestinationCheck.run(session.policy(), hp.hostForPolicy(), hp.port(), addrs),
-                    addrs, false);
+            Admission.decide(rt, session, loop, hp.hostForPolicy(), hp.port(), addrs, domain, hp.authority(), res -> {
+                if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); return; }
+                if (addrs.isEmpty() && res.redirect() == null) {
+                    ReferenceCountUtil.release(req);
+                    rt.counters().upstreamFailed();
+                    fail(HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + hp.host() + "\n");
+                    return;
+                }
+                decided(req, hp, domain, res, addrs, false);
+            });
         });
     }
 
-    private void decided(HttpRequest req, HostPort hp, String domain, DestinationCheck check,
+    private void decided(HttpRequest req, HostPort hp, String domain, Admission.Result res,
                          List<InetAddress> candidates, boolean reuse) {
+        InetAddress shown = !res.addresses().isEmpty() ? res.addresses().get(0) : candidates.isEmpty() ? null : candidates.get(0);
         NetEvents.emit(rt, "net_http_request", session.sessionId(), domain, hp.host(), null, java.util.Map.of(
                 "method", req.method().name(), "path", req.uri(),
-                "resolved_ip", (check.permitted() ? check.allowed() : candidates).get(0).getHostAddress()));
-        if (!check.permitted()) {
+                "resolved_ip", shown == null ? "" : shown.getHostAddress()));
+        if (!res.permitted()) {
             ReferenceCountUtil.release(req);
             rt.counters().denied();
-            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), check.decision(), req.method().name(),
-                    candidates.get(0));
-            fail(HttpResponseStatus.FORBIDDEN, "blocked by policy (rule=" + check.decision().ruleOrUnknown() + ")\n");
+            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), res.decision(), req.method().name(),
+                    shown, res.redirect());
+            fail(HttpResponseStatus.FORBIDDEN, denyBody(res.decision()));
             return;
         }
         rt.counters().allowed();
@@ -261,12 +282,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (upstream != null) { upstream.close(); upstream = null; }
-        Dialer.dial(rt, ctx.channel().eventLoop(), check.allowed(), hp.port(), new ChannelInitializer<Channel>() {
+        Admission.dial(rt, session, ctx.channel().eventLoop(), res, hp.port(), domain, hp.authority(),
+                new ChannelInitializer<Channel>() {
             @Override protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("codec", new HttpClientCodec());
                 ch.pipeline().addLast("upstream", new UpstreamHandler());
             }
-        }, (ch, addr, error) -> {
+        }, (ch, addr, redirected, error) -> {
             if (ch == null) {
                 ReferenceCountUtil.release(req);
                 rt.counters().upstreamFailed();
@@ -274,11 +296,16 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); ch.close(); return; }
-            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), check.decision(), req.method().name(), addr);
+            NetEvents.netConnect(rt, session.sessionId(), domain, hp.host(), res.decision(), req.method().name(), addr,
+                    redirected ? res.redirect() : null);
             upstream = ch;
+            // Responses are read as they come (no read()/epoll re-arm per response); a client that
+            // cannot take more turns reading off until it drains (channelWritabilityChanged).
+            ch.config().setAutoRead(true);
             upstreamHost = hp.host();
             upstreamPort = hp.port();
-            upstreamAddress = addr;
+            upstreamAddress = addr; // null for a unix-socket target: such a connection is never reused
+            upstreamRedirect = redirected ? res.redirect() : null;
             sendRequest(req);
         });
     }
@@ -290,7 +317,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (req instanceof LastHttpContent) {
             upstream.flush();
             state = State.AWAITING_RESPONSE;
-            upstream.read();
         } else {
             state = State.SENDING_BODY;
             drain();
@@ -305,6 +331,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext uctx, Object msg) {
             Channel client = ctx.channel();
+            if (uctx.channel() != upstream || (state != State.AWAITING_RESPONSE && state != State.SENDING_BODY)) {
+                // nothing was asked of this connection: a stray answer is not passed to the client
+                ReferenceCountUtil.release(msg);
+                uctx.close();
+                return;
+            }
             if (msg instanceof HttpResponse resp) {
                 responseStarted = true;
                 informational = resp.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL
@@ -347,7 +379,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelReadComplete(ChannelHandlerContext uctx) {
             ctx.channel().flush();
-            if (ctx.channel().isWritable() && state == State.AWAITING_RESPONSE) uctx.read();
+            if (!ctx.channel().isWritable()) uctx.channel().config().setAutoRead(false);
         }
 
         @Override
@@ -378,7 +410,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && state == State.AWAITING_RESPONSE && upstream != null) upstream.read();
+        if (ctx.channel().isWritable() && upstream != null) upstream.config().setAutoRead(true);
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -13,10 +13,51 @@ public final class NetEvents {
 
     public static void netConnect(NetRuntime rt, String session, String domain, String remote, NetDecision d,
                                   String method, InetAddress ip) {
-        Map<String, Object> f = new LinkedHashMap<>(4);
+        netConnect(rt, session, domain, remote, d, method, ip, null);
+    }
+
+    /** net_connect with the reference's redirect keys when a connect_redirects rule applied. */
+    public static void netConnect(NetRuntime rt, String session, String domain, String remote, NetDecision d,
+                                  String method, InetAddress ip, ConnectRedirectTarget redirect) {
+        Map<String, Object> f = new LinkedHashMap<>(8);
         if (method != null) f.put("method", method);
         f.put("resolved_ip", ip == null ? "" : ip.getHostAddress());
+        if (redirect != null) {
+            if (redirect.unix()) f.put("redirect_to_unix", redirect.unixPath());
+            else f.put("redirect_to", redirect.redirectTo());
+            f.put("redirect_tls", redirect.tlsMode());
+            if (redirect.rewritesSni()) {
+                f.put("redirect_sni", redirect.sni());
+                f.put("sni_rewritten", false); // see ConnectRedirectTarget: the tunnel carries the client's own SNI
+            }
+        }
         emit(rt, "net_connect", session, domain, remote, d, f);
+    }
+
+    /** connect_redirect (reference §7.1): a connect_redirects rule matched; not emitted for visibility silent. */
+    public static void connectRedirect(NetRuntime rt, String session, String domain, String remote,
+                                       ConnectRedirectTarget r) {
+        if (r.silent()) return;
+        Map<String, Object> f = new LinkedHashMap<>(8);
+        f.put("rule", r.rule());
+        f.put("tls_mode", r.tlsMode());
+        f.put("message", r.message());
+        f.put("visibility", r.visibility());
+        f.put("redirect_to", r.redirectTo());
+        f.put("redirect_to_unix", r.unix() ? r.unixPath() : "");
+        f.put("sni", r.rewritesSni() ? r.sni() : "");
+        emit(rt, "connect_redirect", session, domain, remote, null, f);
+    }
+
+    /** connect_redirect_fallback: the redirect target could not be reached and on_failure sent us to the original. */
+    public static void connectRedirectFallback(NetRuntime rt, String session, String domain, String remote,
+                                               ConnectRedirectTarget r, String error) {
+        Map<String, Object> f = new LinkedHashMap<>(4);
+        f.put("rule", r.rule());
+        f.put("on_failure", r.onFailure());
+        f.put("redirect_to", r.unix() ? r.unixPath() : r.redirectTo());
+        f.put("error", error == null ? "" : error);
+        emit(rt, "connect_redirect_fallback", session, domain, remote, null, f);
     }
 
     public static void netClose(NetRuntime rt, String session, String domain, String remote, NetDecision d,

@@ -35,6 +35,11 @@ public final class Transports {
         return epoll() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
+    /** Unix-domain stream sockets (connect_redirects' redirect_to_unix); null without epoll. */
+    public static Class<? extends io.netty.channel.Channel> domainSocket() {
+        return epoll() ? io.netty.channel.epoll.EpollDomainSocketChannel.class : null;
+    }
+
     public static Class<? extends ServerChannel> server() {
         return epoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }

@@ -32,9 +32,19 @@ class EngineNetworkPolicyTest {
               - name: approve-unknown-https
                 ports: [443]
                 decision: approve
+                timeout: 45s
               - name: default-deny-network
                 domains: ["*"]
                 decision: deny
+            connect_redirects:
+              - name: to-vertex-proxy
+                match: "^api\\\\.anthropic\\\\.com:443$"
+                redirect_to: vertex.internal:8443
+                visibility: warn
+                on_failure: retry_original
+              - name: to-socket
+                match: "^db\\\\.test:5432$"
+                redirect_to_unix: /run/db.sock
             dns_redirects:
               - name: to-vertex
                 match: ".*\\\\.anthropic\\\\.com"
@@ -75,5 +85,36 @@ class EngineNetworkPolicyTest {
         assertEquals(InetAddress.ofLiteral("10.0.0.50"), r.resolveTo());
         assertEquals("to-vertex", r.rule());
         assertNull(p.dnsRedirect("github.com"));
+    }
+
+    @Test
+    void connectRedirectsComeFromThePolicy() throws Exception {
+        NetworkPolicy p = policy();
+        ConnectRedirectTarget r = p.connectRedirect("api.anthropic.com", 443);
+        assertEquals("to-vertex-proxy", r.rule());
+        assertEquals("vertex.internal", r.host());
+        assertEquals(8443, r.port());
+        assertTrue(r.fallsBack());
+        assertFalse(r.silent());
+        assertNull(p.connectRedirect("api.anthropic.com", 80));
+        ConnectRedirectTarget u = p.connectRedirect("db.test", 5432);
+        assertTrue(u.unix());
+        assertEquals("/run/db.sock", u.unixPath());
+        assertFalse(u.fallsBack(), "fail_closed is the default");
+    }
+
+    @Test
+    void approveCarriesTheRulesTimeoutAndNamesMatterOnlyWhereADomainRuleCanAllow() throws Exception {
+        NetworkPolicy withApprovals = new EngineNetworkPolicy(Engine.compile(PolicyLoader.parse("net-test.yaml", YAML),
+                EngineOptions.builder().approvalsEnabled(true).build()));
+        NetDecision d = withApprovals.check("unknown.example", 443, List.of(InetAddress.ofLiteral("203.0.113.9")));
+        assertEquals(java.time.Duration.ofSeconds(45), d.approvalTimeout());
+        assertTrue(d.needsApproval());
+        assertTrue(d.forDnsLookup().allowed(), "the lookup is not refused: the connection asks the approver");
+        assertEquals("approve-unknown-https", d.forDnsLookup().rule());
+        NetworkPolicy p = policy();
+        assertTrue(p.nameCanAllow(443));
+        assertTrue(p.nameCanAllow(80));
+        assertFalse(p.nameCanAllow(22), "only allow-github names domains, on 443 and 80");
     }
 }

@@ -282,4 +282,20 @@ class ExplicitProxyTest {
         assertEquals("localhost,127.0.0.1,::1", env.get("NO_PROXY"));
         assertEquals(env.get("NO_PROXY"), env.get("no_proxy"));
     }
+
+    @Test
+    void largeBodiesStreamBothWaysOnAKeptAliveConnection() throws Exception {
+        String big = "x".repeat(900_000);
+        List<RawHttp.Response> rs = ns.call(() -> {
+            try (RawHttp c = new RawHttp(proxy.address())) {
+                RawHttp.Response a = c.send("POST http://allowed.test:8080/big HTTP/1.1\r\nHost: allowed.test:8080\r\n"
+                        + "Content-Length: " + big.length() + "\r\n\r\n" + big);
+                RawHttp.Response b = c.send("GET http://allowed.test:8080/after HTTP/1.1\r\nHost: allowed.test:8080\r\n\r\n");
+                return List.of(a, b);
+            }
+        });
+        assertEquals(200, rs.get(0).status());
+        assertTrue(rs.get(0).body().endsWith("reqbody=" + big + "\n"), "the 900 kB body came back whole");
+        assertTrue(rs.get(1).body().contains("uri=/after"), rs.get(1).body());
+    }
 }

@@ -50,10 +50,12 @@ class TransparentModeTest {
                 "transparent mode test skipped: needs root with ip netns, veth and nft (not available here)");
         daemon = new TestNamespace("daemon");
         daemon.addLoopbackAddresses("169.254.169.254/32", "10.0.0.1/32", "192.168.1.1/32", "198.51.100.7/32",
-                "198.51.100.8/32", "203.0.113.5/32", "fd00:aaaa::2/128", "fd00:aaaa::9/128");
+                "198.51.100.8/32", "198.51.100.9/32", "198.51.100.10/32", "198.51.100.12/32", "198.51.100.13/32", "203.0.113.5/32", "fd00:aaaa::2/128", "fd00:aaaa::9/128");
         group = Transports.group(1, daemon.threadFactory("standin"));
         standins = new Standins(group);
+        var ssl = new io.agentsh.proxy.testing.TestCa("sniffed.test").serverContext();
         daemon.call(() -> {
+            standins.https(new InetSocketAddress("0.0.0.0", 8443), "TLS", ssl);
             standins.http(new InetSocketAddress("0.0.0.0", 80), "MARKER");
             standins.http(new InetSocketAddress("0.0.0.0", 8080), "MARKER");
             standins.http(new InetSocketAddress("fd00:aaaa::2", 8081), "MARKER6");
@@ -70,13 +72,24 @@ class TransparentModeTest {
             return null;
         });
         dns.put("public.test", "198.51.100.7").put("unlisted.test", "198.51.100.8").put("rebind.test", "192.168.1.1")
-                .put("evil.com", "203.0.113.5").put("v6.test", "fd00:aaaa::2");
+                .put("evil.com", "203.0.113.5").put("v6.test", "fd00:aaaa::2")
+                .put("sniffed.test", "198.51.100.9").put("redirected.test", "198.51.100.11")
+                .put("approve.test", "198.51.100.12").put("approve-no.test", "198.51.100.13");
         ProxyConfig cfg = ProxyConfig.of(List.of(dns.address())).withThreads(2)
                 .withThreadFactory(daemon.threadFactory("proxy"));
         service = NetworkService.start(cfg, events::add,
                 new NetworkOptions(null, true, "10.251.0.0/16", daemon.name));
         assertTrue(service.transparentStatus().available(), service.transparentStatus().detail());
-        NetworkPolicy policy = TestPolicy.standard().allowCidr("allow-doc-net", "203.0.113.0/24");
+        NetworkPolicy policy = TestPolicy.standard().allowCidr("allow-doc-net", "203.0.113.0/24")
+                .allowDomains("allow-by-name", java.util.Set.of(8080, 8443), "sniffed.test", "redirected.test")
+                .connectRedirect("redirected.test:8080", ConnectRedirectTarget.of("to-public", "198.51.100.7:8080", null,
+                        "passthrough", null, "warn", "moved", "fail_closed"))
+                .approveDomains("approve-by-name", java.util.Set.of(8080), "approve.test", "approve-no.test")
+                .approver((target, pending) -> java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> target.startsWith("approve.test:") ? pending.approved("approval-t1")
+                                : pending.refused("approval-t2", "approval timed out"),
+                        java.util.concurrent.CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS,
+                                java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())));
         session = service.openSession("sess-transparent", policy);
         assertEquals("transparent", session.mode(), session.fallbackReason());
     }
@@ -265,5 +278,84 @@ class TransparentModeTest {
                 "--proxy", url, "http://unlisted.test/");
         assertEquals("403", denied.out().strip());
         assertEquals(url, session.environment().get("HTTPS_PROXY"));
+    }
+
+    static String pythonGet(String ip, int port, String host) throws Exception {
+        Sh.Result r = python("""
+                import socket
+                try:
+                    s = socket.create_connection(("%s", %d), timeout=8)
+                    s.sendall(b"GET /sniff HTTP/1.0\\r\\nHost: %s\\r\\n\\r\\n")
+                    data = b""
+                    while True:
+                        d = s.recv(4096)
+                        if not d: break
+                        data += d
+                    print(data.decode())
+                except Exception as e:
+                    print("ERR", type(e).__name__)
+                """.formatted(ip, port, host));
+        return r.out() + r.err();
+    }
+
+    @Test
+    void hostHeaderNamesAnAddressTheClientResolvedWithoutUs() throws Exception {
+        // 198.51.100.9 is in no CIDR rule; the client never asked our DNS for sniffed.test (think /etc/hosts)
+        String out = pythonGet("198.51.100.9", 8080, "sniffed.test");
+        assertTrue(out.contains("standin MARKER local=198.51.100.9 uri=/sniff"), out);
+        assertTrue(events.stream().anyMatch(e -> e.type().equals("net_connect") && "sniffed.test".equals(e.domain())
+                && "198.51.100.9:8080".equals(e.remote()) && e.policy().allowed()));
+    }
+
+    @Test
+    void spoofedHostHeaderUnlocksNothing() throws Exception {
+        // sniffed.test resolves to .9, not .10: naming an allowed host does not open another address
+        String out = pythonGet("198.51.100.10", 8080, "sniffed.test");
+        assertFalse(out.contains("standin"), out);
+        assertTrue(events.stream().anyMatch(e -> e.type().equals("net_connect") && "198.51.100.10:8080".equals(e.remote())
+                && !e.policy().allowed() && e.policy().message().contains("does not resolve")), events.toString());
+    }
+
+    @Test
+    void tlsServerNameNamesTheAddressAndASpoofedOneIsReset() throws Exception {
+        Sh.Result ok = curl("-k", "--resolve", "sniffed.test:8443:198.51.100.9", "https://sniffed.test:8443/tls");
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(ok.out().contains("standin TLS local=198.51.100.9 uri=/tls") && ok.out().contains("sni=sniffed.test"),
+                ok.out());
+        Sh.Result spoof = curl("-k", "--resolve", "sniffed.test:8443:198.51.100.10", "https://sniffed.test:8443/tls");
+        assertNotEquals(0, spoof.exit());
+        assertFalse(spoof.out().contains("standin"), spoof.out());
+    }
+
+    @Test
+    void cidrDenyStillAppliesToANameThatReallyResolvesThere() throws Exception {
+        // rebind.test is allowed by name and really resolves to 192.168.1.1, which a CIDR rule denies
+        String out = pythonGet("192.168.1.1", 8080, "rebind.test");
+        assertFalse(out.contains("standin"), out);
+    }
+
+    @Test
+    void connectRedirectAppliesToTransparentConnections() throws Exception {
+        Sh.Result r = curl("http://redirected.test:8080/moved");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("standin MARKER local=198.51.100.7 uri=/moved"), r.out());
+        assertTrue(events.stream().anyMatch(e -> e.type().equals("connect_redirect") && "redirected.test".equals(e.domain())
+                && "to-public".equals(e.fields().get("rule"))));
+        assertTrue(events.stream().anyMatch(e -> e.type().equals("net_connect") && "redirected.test".equals(e.domain())
+                && "198.51.100.7:8080".equals(e.fields().get("redirect_to"))));
+    }
+
+    @Test
+    void approvalRoundTripDecidesTransparentConnections() throws Exception {
+        Sh.Result ok = curl("http://approve.test:8080/ap");
+        assertEquals(0, ok.exit(), ok.err() + events.stream().filter(e -> String.valueOf(e.remote()).contains("100.12")
+                || "approve.test".equals(e.domain())).toList());
+        assertTrue(ok.out().contains("standin MARKER local=198.51.100.12 uri=/ap"), ok.out());
+        Sh.Result no = curl("http://approve-no.test:8080/");
+        assertNotEquals(0, no.exit());
+        assertFalse(no.out().contains("standin"), no.out());
+        assertTrue(events.stream().anyMatch(e -> e.type().equals("net_connect") && "approve-no.test".equals(e.domain())
+                && !e.policy().allowed() && "approval-t2".equals(e.policy().approvalId())
+                && "approval timed out".equals(e.policy().message())));
     }
 }

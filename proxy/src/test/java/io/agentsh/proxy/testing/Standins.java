@@ -62,7 +62,8 @@ public final class Standins implements AutoCloseable {
                                         String body = "standin " + marker + " local="
                                                 + ((InetSocketAddress) ctx.channel().localAddress()).getAddress().getHostAddress()
                                                 + " uri=" + req.uri() + " host=" + req.headers().get(HttpHeaderNames.HOST)
-                                                + " reqbody=" + req.content().toString(StandardCharsets.UTF_8) + "\n";
+                                                + " reqbody=" + req.content().toString(StandardCharsets.UTF_8)
+                                                + (ssl == null ? "" : " sni=" + sni(ctx)) + "\n";
                                         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                                                 HttpResponseStatus.OK, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
                                         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
@@ -76,6 +77,17 @@ public final class Standins implements AutoCloseable {
                 }).bind(bind).syncUninterruptibly().channel();
         channels.add(ch);
         return ch;
+    }
+
+    /** The server name the TLS client asked for (SNI), or "-". */
+    private static String sni(ChannelHandlerContext ctx) {
+        var h = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+        if (h != null && h.engine().getSession() instanceof javax.net.ssl.ExtendedSSLSession es) {
+            for (var n : es.getRequestedServerNames()) {
+                if (n instanceof javax.net.ssl.SNIHostName hn) return hn.getAsciiName();
+            }
+        }
+        return "-";
     }
 
     /** A raw TCP stand-in that writes {@code marker} and closes: for non-HTTP clients. */

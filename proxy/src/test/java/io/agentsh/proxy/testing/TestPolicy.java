@@ -1,5 +1,6 @@
 package io.agentsh.proxy.testing;
 
+import io.agentsh.proxy.net.ConnectRedirectTarget;
 import io.agentsh.proxy.net.DnsRedirect;
 import io.agentsh.proxy.net.NetDecision;
 import io.agentsh.proxy.net.NetworkPolicy;
@@ -9,7 +10,11 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * A small first-match network policy for tests, shaped like the shipped default policy (the real
@@ -17,10 +22,34 @@ import java.util.Set;
  * (matched against the dialled addresses only) and ports.
  */
 public final class TestPolicy implements NetworkPolicy {
-    record Rule(String name, Set<String> domains, List<String> cidrs, Set<Integer> ports, boolean allow) {}
+    record Rule(String name, Set<String> domains, List<String> cidrs, Set<Integer> ports, String decision) {
+        Rule(String name, Set<String> domains, List<String> cidrs, Set<Integer> ports, boolean allow) {
+            this(name, domains, cidrs, ports, allow ? "allow" : "deny");
+        }
+    }
 
     private final List<Rule> rules = new ArrayList<>();
     private final List<Object[]> redirects = new ArrayList<>();
+    private final Map<String, ConnectRedirectTarget> connectRedirects = new ConcurrentHashMap<>();
+    private volatile BiFunction<String, NetDecision, CompletionStage<NetDecision>> approver;
+
+    /** A domain rule whose decision is approve (effective approve: approvals enabled). */
+    public TestPolicy approveDomains(String name, Set<Integer> ports, String... domains) {
+        rules.add(new Rule(name, Set.of(domains), List.of(), ports, "approve"));
+        return this;
+    }
+
+    /** {@code hostPort} exactly as the policy sees it ("name:port" or "ip:port"). */
+    public TestPolicy connectRedirect(String hostPort, ConnectRedirectTarget target) {
+        connectRedirects.put(hostPort, target);
+        return this;
+    }
+
+    /** Who answers approvals (target "host:port", pending verdict); none: the interface default refuses. */
+    public TestPolicy approver(BiFunction<String, NetDecision, CompletionStage<NetDecision>> a) {
+        this.approver = a;
+        return this;
+    }
 
     public TestPolicy allowCidr(String name, String... cidrs) {
         rules.add(new Rule(name, Set.of(), List.of(cidrs), Set.of(), true));
@@ -69,7 +98,12 @@ public final class TestPolicy implements NetworkPolicy {
             if (!r.cidrs.isEmpty()) {
                 if (dialled.stream().noneMatch(a -> r.cidrs.stream().anyMatch(c -> inCidr(a, c)))) continue;
             }
-            return r.allow ? NetDecision.allow(r.name) : NetDecision.deny(r.name, "denied by " + r.name);
+            return switch (r.decision) {
+                case "allow" -> NetDecision.allow(r.name);
+                case "approve" -> new NetDecision(false, "approve", "approve", r.name, "needs approval",
+                        java.time.Duration.ofSeconds(5), null);
+                default -> NetDecision.deny(r.name, "denied by " + r.name);
+            };
         }
         return NetDecision.deny(NetDecision.DEFAULT_DENY_RULE, "");
     }
@@ -80,6 +114,17 @@ public final class TestPolicy implements NetworkPolicy {
             if (name.equals(r[1])) return new DnsRedirect((String) r[0], (InetAddress) r[2], "audit_only");
         }
         return null;
+    }
+
+    @Override
+    public ConnectRedirectTarget connectRedirect(String host, int port) {
+        return connectRedirects.get(host + ":" + port);
+    }
+
+    @Override
+    public CompletionStage<NetDecision> approve(String target, NetDecision pending) {
+        var a = approver;
+        return a == null ? NetworkPolicy.super.approve(target, pending) : a.apply(target, pending);
     }
 
     private static boolean globMatch(String pattern, String host) {

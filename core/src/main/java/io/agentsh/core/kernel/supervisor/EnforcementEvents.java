@@ -20,6 +20,14 @@ public interface EnforcementEvents {
     /** A unix-socket connect/bind ({@code path} resolved, or {@code @name} for abstract sockets). */
     default void unixSocket(String sessionId, int pid, String syscall, UnixAccess op, String path, KernelVerdict verdict) {}
 
+    /**
+     * A TCP connect sent elsewhere by a connect_redirects rule: {@code original} "ip:port",
+     * {@code error} null when the redirected connect was issued, else why it was not (then
+     * {@code fellBack} says whether the original address was connected instead).
+     */
+    default void connectRedirect(String sessionId, int pid, String original, KernelRedirect redirect, String error,
+                                 boolean fellBack) {}
+
     /** A syscall the supervisor could not govern (unreadable memory, unknown state): it was denied. */
     void failure(String sessionId, int pid, String syscall, String reason);
 

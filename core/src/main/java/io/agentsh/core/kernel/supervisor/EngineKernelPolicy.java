@@ -72,6 +72,33 @@ public final class EngineKernelPolicy implements KernelPolicy {
     }
 
     @Override
+    public KernelRedirect connectRedirect(String ip, int port) {
+        return engine.connectRedirect(ip, port).map(r -> {
+            boolean fallsBack = r.onFailure() != null && !"fail_closed".equals(r.onFailure());
+            boolean silent = "silent".equals(r.visibility());
+            if (r.redirectToUnix() != null && !r.redirectToUnix().isBlank()) {
+                return new KernelRedirect(r.name(), null, 0, r.redirectToUnix(), fallsBack, silent, r.message());
+            }
+            String to = r.redirectTo() == null ? "" : r.redirectTo().strip();
+            int colon = to.lastIndexOf(':');
+            if (colon <= 0) return null;
+            String host = to.substring(0, colon).replace("[", "").replace("]", "");
+            int p;
+            try {
+                p = Integer.parseInt(to.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            return new KernelRedirect(r.name(), host, p, null, fallsBack, silent, r.message());
+        }).orElse(null);
+    }
+
+    @Override
+    public boolean governsConnectRedirects() {
+        return !engine.policy().connectRedirects().isEmpty();
+    }
+
+    @Override
     public boolean governsUnixSockets() {
         return !engine.policy().unixSocketRules().isEmpty();
     }

@@ -35,6 +35,19 @@ public interface KernelPolicy {
         return KernelVerdict.ALLOW;
     }
 
+    /**
+     * The {@code connect_redirects} rule for a TCP connect to {@code ip:port} (the address as
+     * dialled, e.g. "10.0.0.5" or "fd00::1"), or null.
+     */
+    default KernelRedirect connectRedirect(String ip, int port) {
+        return null;
+    }
+
+    /** Whether the policy has connect redirects (connect must then be trapped). */
+    default boolean governsConnectRedirects() {
+        return false;
+    }
+
     /** Whether connect/bind must be trapped at all (the policy has unix-socket rules). */
     default boolean governsUnixSockets() {
         return false;

@@ -104,7 +104,13 @@ public final class PendingArm implements AutoCloseable {
 
     /** The command line to start: the wrapper, then the command (argv0 may rename argv[0]). */
     public List<String> argv(String executable, String argv0, List<String> args) {
+        return argv(executable, argv0, args, false);
+    }
+
+    /** As above; {@code ctty}: after setsid the wrapper takes its fd 0 (a pty slave) as controlling terminal. */
+    public List<String> argv(String executable, String argv0, List<String> args, boolean ctty) {
         List<String> out = new ArrayList<>(List.of(wrapper.toString(), "--sock", socketPath.toString(), "--token", token));
+        if (ctty) out.add("--ctty");
         if (argv0 != null && !argv0.isEmpty()) out.addAll(List.of("--argv0", argv0));
         out.add("--");
         out.add(executable);

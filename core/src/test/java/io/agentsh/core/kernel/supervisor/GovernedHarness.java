@@ -20,6 +20,7 @@ final class GovernedHarness {
 
     final List<String> denials = Collections.synchronizedList(new ArrayList<>());
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    final List<String> redirects = Collections.synchronizedList(new ArrayList<>());
     private final GovernedLauncher launcher;
     private final KernelPolicy policy;
     private final ArmingPlan plan;
@@ -47,6 +48,11 @@ final class GovernedHarness {
             }
             @Override public void failure(String s, int p, String sc, String r) {
                 failures.add(sc + ": " + r);
+            }
+            @Override public void connectRedirect(String s, int p, String original, KernelRedirect r, String error,
+                                                  boolean fellBack) {
+                redirects.add(original + " -> " + r.target() + " rule=" + r.rule()
+                        + (error == null ? "" : " error=" + error + " fellBack=" + fellBack));
             }
         };
         this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, options);
