@@ -38,8 +38,11 @@ phase() {
 # Each workload prints the number of unexpected results (0 when all went as expected).
 w_flat() { local i f=0; for i in $(seq 120); do [ "$(bash -c "echo $i" </dev/null)" = "$i" ] || f=$((f+1)); done; echo $f; }
 w_fileops() {
-  # 1,000 file operations in one exec: 250 x (create, read, stat, delete).
-  bash -c 'cd /tmp/agentsh-bench && mkdir -p fo && cd fo && for i in $(seq 250); do echo "data $i" > f$i; cat f$i >/dev/null; stat -c %s f$i >/dev/null; rm f$i; done' </dev/null || echo 1
+  # 1,000 file operations in one exec: 250 x (create, read, stat, delete). Output goes to a sink
+  # file, not /dev/null: bench-realistic has no rule allowing writes to /dev/null, so governed
+  # `>/dev/null` fails (EACCES) and the governed run would skip work the ungoverned run does.
+  # Any failed step counts as unexpected.
+  bash -c 'cd /tmp/agentsh-bench && mkdir -p fo && cd fo && for i in $(seq 250); do echo "data $i" > f$i && cat f$i >../sink && stat -c %s f$i >../sink && rm f$i || exit 1; done' </dev/null || echo 1
 }
 w_git() {
   bash -c 'cd /tmp/agentsh-bench && rm -rf clone && git clone -q src clone && cd clone && git grep -q "needle 42" && echo more >> file1.txt && git commit -qam change' </dev/null && echo 0 || echo 1

@@ -183,7 +183,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             if (cg != null) cg.finish();
             throw e;
         }
-        count(arm, ap.mountNs() != null);
+        count(arm, ap.plan() != plan(s).plans().trapping());
         List<String> argv = arm.argv(r.executable(), r.argv0(), r.args(), r.terminal());
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             private volatile Map<String, Object> resources = Map.of();
@@ -225,7 +225,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             throw e;
         }
         arm.started(pid);
-        count(arm, c.mountNs() != null);
+        count(arm, p != plan(s).plans().trapping());
         arm.armed().whenComplete((sup, e) -> {
             if (e != null) {
                 LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
@@ -245,7 +245,8 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     /**
      * The masked plan (reads decided in the kernel) when the session has one, its masks are in
      * place (refreshed: the host may have replaced a masked file since the last command) and the
-     * caller can join a mount namespace; otherwise the trapping plan.
+     * caller can join a mount namespace; otherwise the trapping plan, in the session's mount
+     * namespace if a layer made one and the caller can join it.
      */
     private Chosen choose(Session s, SessionPlan sp, boolean canJoin) {
         if (sp.masks() != null && canJoin) {
@@ -257,7 +258,9 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
                         + "); this command's reads are trapped");
             }
         }
-        return new Chosen(sp.plans().trapping(), null);
+        // A session namespace some other layer made (a FUSE view) is joined with the trapping plan too.
+        var other = canJoin && mountNamespaces != null ? mountNamespaces.find(s) : null;
+        return new Chosen(sp.plans().trapping(), other != null && other.isOpen() ? other.path() : null);
     }
 
     /** setns into a mount namespace needs CAP_SYS_ADMIN and CAP_SYS_CHROOT (a shim shell of an unprivileged user has neither). */

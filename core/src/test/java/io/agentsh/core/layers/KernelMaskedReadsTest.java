@@ -34,7 +34,14 @@ class KernelMaskedReadsTest {
         if (d != null) d.close();
     }
 
+    private MountNamespaceLayer nsLayer;
+
     private String start() throws Exception {
+        return start("");
+    }
+
+    /** {@code extraRules}: file rules (YAML list items) placed first. */
+    private String start(String extraRules) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         assumeTrue(KernelLayer.unavailableReason() == null, "kernel layer unavailable: " + KernelLayer.unavailableReason());
         Path policies = Files.createDirectories(tmp.resolve("policies"));
@@ -46,6 +53,7 @@ class KernelMaskedReadsTest {
                     commands: ["*"]
                     decision: allow
                 file_rules:
+                %2$s
                   - name: deny-secret
                     paths: ["%1$s/secret", "%1$s/secret/**", "%1$s/shadow"]
                     operations: ["*"]
@@ -66,7 +74,7 @@ class KernelMaskedReadsTest {
                     paths: ["**"]
                     operations: ["*"]
                     decision: deny
-                """.formatted(tmp));
+                """.formatted(tmp, extraRules.isEmpty() ? "" : extraRules.indent(2).stripTrailing()));
         // The exe.dev config plus a protected path with a wildcard in a directory of our own.
         String exe = Files.readString(TestDaemon.compat().resolve("exe.dev/config.yaml"));
         Path cfgFile = Files.createDirectories(tmp.resolve("etc")).resolve("config.yaml"); // data_dir = its directory
@@ -78,6 +86,7 @@ class KernelMaskedReadsTest {
                 cfg.config().engineOptions().execveEnforcement(true), Duration.ofSeconds(1));
         d = TestDaemon.start(provider, b -> b.policiesDir = policies);
         MountNamespaceLayer ns = MountNamespaceLayer.install(d.daemon, tmp.resolve("ns"));
+        nsLayer = ns;
         assertNotNull(ns);
         assertNotNull(KernelLayer.install(d.daemon, cfg.config(), SupervisorOptions.DEFAULT, ns));
         d.daemon.sessions().addListener(ns);
@@ -97,6 +106,24 @@ class KernelMaskedReadsTest {
         Matcher m = Pattern.compile("agentsh_seccomp_notifications_total\\{reads=\"kernel\"} (\\d+)").matcher(d.get("/metrics").body());
         assertTrue(m.find(), "no notification counter on /metrics");
         return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void aSessionNamespaceAnotherLayerMadeIsJoinedWithReadsTrapped() throws Exception {
+        Files.writeString(tmp.resolve("open.txt"), "hello");
+        // **/.env cannot be expressed in the kernel: this session's reads stay trapped.
+        String sid = start("""
+                  - name: deny-env
+                    paths: ["**/.env"]
+                    operations: ["*"]
+                    decision: deny""");
+        assertEquals("hello", exec(sid, "cat", tmp.resolve("open.txt").toString()).at("/result/stdout").asText());
+        // A layer (a FUSE view, say) makes the session's namespace and mounts something there.
+        var ns = nsLayer.forSession(d.daemon.sessions().find(sid));
+        ns.mask(tmp.resolve("open.txt"), io.agentsh.core.ns.SessionMountNamespace.Mask.FILE_NO_ACCESS);
+        JsonNode inside = exec(sid, "cat", tmp.resolve("open.txt").toString());
+        assertNotEquals(0, inside.at("/result/exit_code").asInt(), "the command runs in the session's namespace: " + inside);
+        assertEquals("hello", Files.readString(tmp.resolve("open.txt")));
     }
 
     @Test

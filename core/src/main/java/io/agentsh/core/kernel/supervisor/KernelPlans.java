@@ -69,7 +69,7 @@ public final class KernelPlans {
         if (!reads.complete()) return new SessionPlans(trapping, null, reads);
         List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
         var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block, false,
-                kernelPolicy.governsUnixSockets());
+                kernelPolicy.governsUnixSockets() || kernelPolicy.governsConnectRedirects());
         LandlockRuleset ruleset = null;
         if (landlock) {
             ruleset = LandlockRulesetBuilder.build(new LandlockConfig(reads.landlockRead(), lc.allowWrite(), lc.allowExecute(),

@@ -35,6 +35,8 @@ class KernelBench {
                 + "mkdir d$i; mv f$i d$i/g; done; find . -type f | wc -l; for i in $(seq 1 300); do rm d$i/g; rmdir d$i; done";
         String pyWorkload = "import os\nfor i in range(3000):\n p='" + project + "/p%d' % i\n"
                 + " with open(p,'w') as f: f.write('x'*100)\n with open(p) as f: f.read()\n os.unlink(p)\n";
+        boolean all = !"masked".equals(System.getProperty("agentsh.bench.only"));
+        if (all) {
         report("shell: 300 x (create, cat, mkdir, mv, rm, rmdir) + find",
                 time(3, () -> ungoverned(project, "/bin/sh", "-c", workload)), time(3, () -> check(h.run(Map.of(), project, "/bin/sh", "-c", workload))));
         report("python3: 3000 x (write 100 B, read, unlink)",
@@ -47,6 +49,7 @@ class KernelBench {
             String plain = run(new ProcessBuilder(argv).directory(project.toFile()));
             var g = h.run(Map.of(), project, argv.toArray(String[]::new));
             System.out.printf("BENCH syscall %-6s ungoverned %s  governed %s%n", op[0], plain.trim(), g.stdout().trim());
+        }
         }
 
         // The same with the bench policy (bench-realistic), whose read plan is complete: the command
@@ -63,17 +66,21 @@ class KernelBench {
              var masks = io.agentsh.core.kernel.masks.ReadMasks.apply(namespaces.create("bench"), plans.reads(),
                      p -> benchEngine.isProtectedPath(p, -1))) {
             Path nsFile = namespaces.find("bench").path();
+            // bench-realistic has no rule allowing writes to /dev/null: the output goes to a file.
+            String sinkWorkload = workload.replace("> /dev/null", "> sink");
             for (var variant : List.of(Map.entry("reads trapped   ", plans.trapping()), Map.entry("reads in kernel ", plans.masked()))) {
                 boolean masked = variant.getValue() == plans.masked();
                 GovernedHarness hb = new GovernedHarness(kp, tmp.resolve("run-b"), variant.getValue());
                 if (masked) hb.joins = () -> NamespaceJoin.open(nsFile, null, "");
+                // bash: bench-realistic allows it by name (its allow list has no dash, /bin/sh's target)
                 report("bench-realistic, " + variant.getKey() + "shell workload",
-                        time(3, () -> ungoverned(project, "/bin/sh", "-c", workload)),
-                        time(3, () -> check(hb.run(Map.of(), project, "/bin/sh", "-c", workload))));
-                report("bench-realistic, " + variant.getKey() + "python3 workload",
-                        time(3, () -> ungoverned(project, "/usr/bin/python3", "-c", pyWorkload)),
-                        time(3, () -> check(hb.run(Map.of(), project, "/usr/bin/python3", "-c", pyWorkload))));
-                List<String> argv = new ArrayList<>(List.of(bench.toString(), "open", "/usr/lib/os-release", "50000"));
+                        time(3, () -> ungoverned(project, "/bin/bash", "-c", sinkWorkload)),
+                        time(3, () -> check(hb.run(Map.of(), project, "/bin/bash", "-c", sinkWorkload))));
+                // (no python3 here: bench-realistic allows "python3" by name, the exec'd file is python3.N)
+                // bench-realistic allows commands by name and has no rule for a bench binary: it runs as "cat".
+                Path asCat = project.resolve("cat");
+                if (!Files.exists(asCat)) Files.copy(bench, asCat, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                List<String> argv = new ArrayList<>(List.of(asCat.toString(), "open", "/usr/lib/os-release", "50000"));
                 String plain = run(new ProcessBuilder(argv).directory(project.toFile()));
                 var g = hb.run(Map.of(), project, argv.toArray(String[]::new));
                 System.out.printf("BENCH bench-realistic, %ssyscall open  ungoverned %s  governed %s%n", variant.getKey(),
