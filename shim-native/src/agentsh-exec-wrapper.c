@@ -50,6 +50,8 @@
 #define PLAN_WAIT_KILLABLE 0x4u
 #define PLAN_CAPS 0x8u
 #define PLAN_PIDNS 0x10u /* new PID + mount namespace, fresh /proc; LSTN carries the child's pid */
+#define PLAN_PTRACE 0x20u /* the program returns SECCOMP_RET_TRACE; the daemon PTRACE_SEIZEs the child */
+#define PLAN_HYBRID 0x40u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
 #define MAX_INSNS 4096u
 #define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
 
@@ -161,6 +163,8 @@ static char *resolve_command(const char *cmd)
 static int install_filter(struct sock_fprog *prog, int killable)
 {
     unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (killable < 0) /* ptrace: a prefilter returning SECCOMP_RET_TRACE, no listener */
+        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog);
     if (killable) flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
     long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
     if (fd < 0 && errno == EINVAL && killable)
@@ -175,9 +179,12 @@ static int install_filter(struct sock_fprog *prog, int killable)
  * status (re-raising a fatal signal), so the daemon sees the command as its own child. The
  * parent runs no command code and is not reachable from inside the namespace. */
 static pid_t relay_target;
+static int relay_same_pgrp; /* the child shares our process group: the terminal signals it itself */
 
-static void relay_signal(int sig)
+static void relay_signal(int sig, siginfo_t *info, void *ctx)
 {
+    (void)ctx;
+    if (relay_same_pgrp && info && info->si_code == SI_KERNEL) return;
     if (relay_target > 0) kill(relay_target, sig);
 }
 
@@ -186,7 +193,7 @@ static void relay_child(pid_t child)
 {
     relay_target = child;
     static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
-    struct sigaction sa = { .sa_handler = relay_signal };
+    struct sigaction sa = { .sa_sigaction = relay_signal, .sa_flags = SA_SIGINFO };
     sigemptyset(&sa.sa_mask);
     for (size_t k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++) sigaction(forwarded[k], &sa, NULL);
     int st;
@@ -220,35 +227,43 @@ static void allow_new_proc(int landlock_fd)
     close(proc);
 }
 
-/* Returns, in the child only, the child's pid as the parent (and the daemon) see it. */
-static uint32_t enter_pid_namespace(int sock, int landlock_fd)
+/* Forks; the parent stays outside as the relay (exit status, signals), the child carries on
+ * arming and execs the command. With new_pidns the child is pid 1 of a new PID namespace with
+ * a fresh /proc. Under ptrace (PLAN_PTRACE) the fork is what keeps the traced command from being
+ * the daemon's own child: the daemon's tracer must be able to reap its tracees without taking
+ * an exit status the daemon's process runner waits for. Returns, in the child only, the
+ * child's pid as the parent (and the daemon) see it. */
+static uint32_t fork_relay(int sock, int landlock_fd, int new_pidns)
 {
-    if (unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) die("unshare(CLONE_NEWPID|CLONE_NEWNS)", errno);
+    if (new_pidns && unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) die("unshare(CLONE_NEWPID|CLONE_NEWNS)", errno);
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) die("pipe", errno);
     pid_t child = fork();
-    if (child < 0) die("fork into the PID namespace", errno);
+    if (child < 0) die(new_pidns ? "fork into the PID namespace" : "fork", errno);
     if (child > 0) {
         close(p[0]);
         uint32_t outer = (uint32_t)child;
         if (write(p[1], &outer, sizeof outer) != (ssize_t)sizeof outer) { kill(child, SIGKILL); die("pipe write", errno); }
         close(sock);
         if (landlock_fd >= 0) close(landlock_fd);
+        relay_same_pgrp = !new_pidns;
         relay_child(child); /* keeps p[1] open: the child sees POLLHUP only when this process is gone */
     }
     close(p[1]);
-    /* If the parent dies the namespace's init dies, and with it every process of the namespace. */
+    /* If the parent dies the command dies (in a PID namespace: its init, and so all of it). */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die("prctl(PR_SET_PDEATHSIG)", errno);
     uint32_t outer = 0;
     ssize_t got;
     do got = read(p[0], &outer, sizeof outer); while (got < 0 && errno == EINTR);
-    if (got != (ssize_t)sizeof outer || outer == 0) die("no pid from the namespace parent", 0);
+    if (got != (ssize_t)sizeof outer || outer == 0) die("no pid from the relay parent", 0);
     struct pollfd pf = { .fd = p[0], .events = POLLIN };
-    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) die("the namespace parent is gone", 0);
+    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) die("the relay parent is gone", 0);
     close(p[0]);
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
-    if (landlock_fd >= 0) allow_new_proc(landlock_fd);
+    if (new_pidns) {
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
+        if (landlock_fd >= 0) allow_new_proc(landlock_fd);
+    }
     return outer;
 }
 
@@ -342,7 +357,14 @@ int main(int argc, char **argv)
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
-    if (flags & PLAN_PIDNS) exec_pid = enter_pid_namespace(sock, landlock_fd);
+    if (flags & (PLAN_PIDNS | PLAN_PTRACE)) exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
+    if (flags & PLAN_PTRACE) {
+        /* Yama (ptrace_scope 1) lets only ancestors trace: name the daemon (the socket's peer). */
+        struct ucred peer;
+        socklen_t plen = sizeof peer;
+        if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &plen) == 0 && peer.pid > 0)
+            prctl(PR_SET_PTRACER, (unsigned long)peer.pid, 0, 0, 0); /* EINVAL without Yama: not needed */
+    }
 
     static struct sock_filter insns[MAX_INSNS];
     for (uint32_t k = 0; k < count; k++) {
@@ -357,14 +379,17 @@ int main(int argc, char **argv)
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("prctl(PR_SET_NO_NEW_PRIVS)", errno);
     /* Single-threaded here, so TSYNC is not needed: the filter covers this task and everything
      * it forks or clones from now on. */
-    int listener = install_filter(&prog, (flags & PLAN_WAIT_KILLABLE) != 0);
+    /* Under ptrace the filter's TRACE stops only reach the tracer: until ARMD says this process
+     * is seized, nothing here makes a trapped syscall (an untraced TRACE would fail with ENOSYS). */
+    int listens = !(flags & PLAN_PTRACE) || (flags & PLAN_HYBRID);
+    int listener = install_filter(&prog, listens ? (flags & PLAN_WAIT_KILLABLE) != 0 : -1);
     if (listener < 0) die("installing the seccomp filter", errno);
 
     unsigned char lstn[8];
     memcpy(lstn, "LSTN", 4);
     put_u32(lstn + 4, exec_pid);
-    send_msg(sock, lstn, sizeof lstn, listener);
-    close(listener);
+    send_msg(sock, lstn, sizeof lstn, listens ? listener : -1);
+    if (listens) close(listener);
 
     int extra = -1;
     n = recv_msg(sock, buf, sizeof buf, &extra);

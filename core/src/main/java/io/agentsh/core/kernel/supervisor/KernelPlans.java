@@ -1,5 +1,6 @@
 package io.agentsh.core.kernel.supervisor;
 
+import io.agentsh.core.kernel.bpf.SeccompAction;
 import io.agentsh.core.kernel.bpf.SeccompFilterBuilder;
 import io.agentsh.core.kernel.landlock.LandlockAbi;
 import io.agentsh.core.kernel.landlock.LandlockConfig;
@@ -26,6 +27,13 @@ public final class KernelPlans {
 
     public static ArmingPlan forSession(ServerConfig cfg, Policy policy, Map<String, String> variables,
                                         KernelPolicy kernelPolicy, String workspace) throws IOException {
+        return forSession(cfg, policy, variables, kernelPolicy, workspace, SupervisionBackend.SECCOMP);
+    }
+
+    /** As above, for the given backend: under ptrace the trapped syscalls return SECCOMP_RET_TRACE (hybrid: exec only). */
+    public static ArmingPlan forSession(ServerConfig cfg, Policy policy, Map<String, String> variables,
+                                        KernelPolicy kernelPolicy, String workspace, SupervisionBackend backend)
+            throws IOException {
         List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
         var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block,
                 kernelPolicy.readsCanBeDenied(), kernelPolicy.governsUnixSockets());
@@ -34,7 +42,12 @@ public final class KernelPlans {
             ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
         }
         long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
-        return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep);
+        var program = switch (backend) {
+            case SECCOMP -> SeccompFilterBuilder.build(filter);
+            case PTRACE -> SeccompFilterBuilder.build(filter, SeccompAction.TRACE, java.util.Set.of());
+            case HYBRID -> SeccompFilterBuilder.build(filter, SeccompAction.USER_NOTIF, SyscallSets.EXEC);
+        };
+        return new ArmingPlan(program, ruleset, true, keep, false, backend);
     }
 
     static LandlockConfig landlockConfig(ServerConfig cfg, PolicyLandlockPaths fromPolicy, String workspace) {

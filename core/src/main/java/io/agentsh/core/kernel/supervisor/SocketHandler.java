@@ -3,8 +3,6 @@ package io.agentsh.core.kernel.supervisor;
 import static io.agentsh.core.kernel.sys.SyscallNumbers.BIND;
 import static io.agentsh.core.kernel.sys.SyscallNumbers.CONNECT;
 
-import io.agentsh.core.kernel.seccomp.SeccompListener;
-import io.agentsh.core.kernel.seccomp.SeccompNotification;
 import io.agentsh.core.kernel.sys.Errno;
 import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
@@ -30,13 +28,13 @@ final class SocketHandler {
     private static final int AF_UNIX = 1;
     private static final int MAX_ADDR = 128;
     private final SupervisorContext ctx;
-    private final SeccompListener listener;
+    private final CallResponder listener;
     private final ProcessMemory memory;
     private final TraceeResolver resolver;
     private final ExecMemoryGuard guard = new ExecMemoryGuard();
     private final byte[] addr = new byte[MAX_ADDR];
 
-    SocketHandler(SupervisorContext ctx, SeccompListener listener, ProcessMemory memory, TraceeResolver resolver) {
+    SocketHandler(SupervisorContext ctx, CallResponder listener, ProcessMemory memory, TraceeResolver resolver) {
         this.ctx = ctx;
         this.listener = listener;
         this.memory = memory;
@@ -47,7 +45,7 @@ final class SocketHandler {
         return nr == CONNECT || nr == BIND;
     }
 
-    void handle(SeccompNotification n, TraceeInfo t) {
+    void handle(TrappedCall n, TraceeInfo t) {
         int sockfd = n.intArg(0);
         long addrPtr = n.arg(1);
         int len = n.intArg(2);
@@ -104,7 +102,7 @@ final class SocketHandler {
     private void emulateOnCopy(long id, int tgid, int sockfd, int len, int nr) {
         byte[] copy = java.util.Arrays.copyOf(addr, len);
         Runnable work = () -> {
-            SeccompListener l = ctx.freshResponder();
+            CallResponder l = ctx.freshResponder();
             long pidfd = LinuxSyscalls.call(SyscallNumbers.PIDFD_OPEN, tgid, 0, 0);
             if (pidfd < 0) { l.respondError(id, Errno.ESRCH); return; }
             long dup = LinuxSyscalls.call(SyscallNumbers.PIDFD_GETFD, pidfd, sockfd, 0);

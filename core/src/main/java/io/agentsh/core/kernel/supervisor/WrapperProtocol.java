@@ -15,7 +15,7 @@ import java.util.Arrays;
  * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS], sock_filter[insn_count]
  *                    (+SCM_RIGHTS landlock fd)
  *                    RJCT reason
- * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS the namespaced child's pid)                                              (+SCM_RIGHTS listener fd)
+ * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS/PTRACE the forked child's pid) (+SCM_RIGHTS listener fd; none with PTRACE)
  * daemon  -> wrapper ARMD | RJCT reason
  * </pre>
  */
@@ -27,6 +27,14 @@ public final class WrapperProtocol {
     public static final int PLAN_CAPS = 0x8;
     /** New PID + mount namespace with a fresh /proc; LSTN then carries the exec'ing child's pid. */
     public static final int PLAN_PIDNS = 0x10;
+    /**
+     * The program returns SECCOMP_RET_TRACE (no listener): the wrapper forks (the parent relays),
+     * the child installs the filter, sends LSTN with its pid and no fd, and waits for ARMD, which
+     * the daemon sends once its tracer has PTRACE_SEIZEd the child.
+     */
+    public static final int PLAN_PTRACE = 0x20;
+    /** With PTRACE: the filter also has a listener (exec traced, the rest notified); LSTN carries its fd. */
+    public static final int PLAN_HYBRID = 0x40;
 
     private WrapperProtocol() {}
 
