@@ -37,6 +37,8 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -267,9 +269,64 @@ static uint32_t fork_relay(int sock, int landlock_fd, int new_pidns)
     return outer;
 }
 
+/* The ptrace backend's whole mechanism, end to end, on a child: it installs a SECCOMP_RET_TRACE
+ * filter for getppid, we PTRACE_SEIZE it with TRACESECCOMP, read the stop with
+ * PTRACE_GET_SYSCALL_INFO and skip the call with -EPERM; the child checks it saw exactly that. */
+#ifndef PTRACE_GET_SYSCALL_INFO
+#define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
+static const char *probe_ptrace(void)
+{
+    int go[2];
+    if (pipe2(go, O_CLOEXEC) != 0) return "pipe";
+    pid_t c = fork();
+    if (c < 0) return "fork";
+    if (c == 0) {
+        close(go[1]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        struct sock_filter insns[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = { .len = sizeof insns / sizeof insns[0], .filter = insns };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(2);
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) _exit(3);
+        char b;
+        if (read(go[0], &b, 1) != 1) _exit(4);
+        long r = syscall(SYS_getppid);
+        _exit(r == -1 && errno == EPERM ? 0 : 5);
+    }
+    close(go[0]);
+    const char *res = "seize";
+    if (ptrace(PTRACE_SEIZE, c, 0, (void *)(long)(PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) == 0) {
+        res = "no-stop";
+        if (write(go[1], "g", 1) == 1) {
+            int st;
+            while (waitpid(c, &st, __WALL) == c) {
+                if (WIFEXITED(st)) { res = WEXITSTATUS(st) == 0 ? NULL : "result"; break; }
+                if (WIFSIGNALED(st)) { res = "killed"; break; }
+                if (WIFSTOPPED(st) && (st >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+                    unsigned char info[88];
+                    if (ptrace(PTRACE_GET_SYSCALL_INFO, c, (void *)sizeof info, info) <= 0 || info[0] != 3) { res = "syscall_info"; break; }
+                    if (ptrace(PTRACE_POKEUSER, c, (void *)offsetof(struct user_regs_struct, orig_rax), (void *)-1L) != 0
+                        || ptrace(PTRACE_POKEUSER, c, (void *)offsetof(struct user_regs_struct, rax), (void *)(long)-EPERM) != 0) { res = "pokeuser"; break; }
+                }
+                ptrace(PTRACE_CONT, c, 0, 0);
+            }
+        }
+    }
+    close(go[1]);
+    kill(c, SIGKILL);
+    while (waitpid(c, NULL, __WALL) > 0) {}
+    return res;
+}
+
 /* --probe: what detect needs to know, measured by really doing it in this (child) process. */
 static int probe(void)
 {
+    const char *pt = probe_ptrace(); /* first: the listener filter below would shadow its TRACE */
     long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, 1u /* LANDLOCK_CREATE_RULESET_VERSION */);
     if (abi < 0) printf("landlock_abi=0 landlock_errno=%d\n", errno); else printf("landlock_abi=%ld\n", abi);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) { printf("no_new_privs_errno=%d\n", errno); return 0; }
@@ -285,6 +342,8 @@ static int probe(void)
     int fd = install_filter(&prog, 1);
     if (fd < 0) printf("seccomp_user_notify=fail seccomp_errno=%d\n", errno);
     else { printf("seccomp_user_notify=ok\n"); close(fd); }
+    fflush(stdout);
+    if (pt) printf("ptrace_seccomp=fail ptrace_step=%s\n", pt); else printf("ptrace_seccomp=ok\n");
     fflush(stdout);
     return 0;
 }

@@ -5,12 +5,15 @@ import io.agentsh.core.exec.CommandLauncher;
 import io.agentsh.core.exec.LaunchPlan;
 import io.agentsh.core.exec.LaunchRequest;
 import io.agentsh.core.kernel.detect.MechanismProbes;
-import io.agentsh.core.kernel.seccomp.SeccompSupport;
 import io.agentsh.core.kernel.supervisor.ArmingPlan;
 import io.agentsh.core.kernel.supervisor.EngineKernelPolicy;
 import io.agentsh.core.kernel.supervisor.KernelPlans;
 import io.agentsh.core.kernel.supervisor.PendingArm;
+import io.agentsh.core.kernel.supervisor.SupervisionBackend;
 import io.agentsh.core.kernel.supervisor.SupervisorOptions;
+import io.agentsh.core.mode.SecurityModes;
+import io.agentsh.core.mode.StartupModes;
+import io.agentsh.core.ns.ProcessNamespaces;
 import io.agentsh.core.policy.EnginePolicy;
 import io.agentsh.core.policy.SessionPolicy;
 import io.agentsh.core.session.Session;
@@ -45,11 +48,13 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final Path runtimeDir;
     private final SupervisorOptions options;
     private final CgroupLayer cgroups;
+    private final SupervisionBackend backend;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
 
     private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options,
-                        CgroupLayer cgroups) {
+                        CgroupLayer cgroups, SupervisionBackend backend) {
         this.daemon = daemon;
+        this.backend = backend;
         this.cgroups = cgroups;
         this.config = config;
         this.wrapper = wrapper;
@@ -57,10 +62,11 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         this.options = options;
     }
 
-    /** True when the config asks for kernel enforcement of commands (seccomp, or ptrace, which we serve with seccomp). */
+    /** True when the config asks for kernel enforcement of commands (seccomp or ptrace; SecurityModes picks the backend). */
     public static boolean wanted(ServerConfig cfg) {
+        String mode = cfg.string("security.mode");
         return cfg.bool("sandbox.enabled") && (cfg.bool("sandbox.seccomp.enabled") || cfg.bool("sandbox.ptrace.enabled")
-                || "full".equals(cfg.string("security.mode")) || "landlock".equals(cfg.string("security.mode")));
+                || "full".equals(mode) || "landlock".equals(mode) || "ptrace".equals(mode));
     }
 
     /**
@@ -69,7 +75,18 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
      */
     public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options) {
         if (!wanted(cfg)) return null;
-        String unavailable = unavailableReason();
+        String notArmable = unavailableReason();
+        SecurityModes.Selection mode = null;
+        if (notArmable == null) {
+            try {
+                mode = StartupModes.select(cfg, MechanismProbes.findWrapper());
+                mode.warnings().forEach(LOG::warning);
+                if (mode.backend() == null) notArmable = "security mode '" + mode.mode() + "' has no kernel supervisor";
+            } catch (SecurityModes.ModeUnavailableException e) {
+                notArmable = e.getMessage();
+            }
+        }
+        String unavailable = notArmable;
         if (unavailable != null) {
             if (cfg.bool("sandbox.allow_degraded")) {
                 LOG.warning("kernel enforcement unavailable (" + unavailable + "); sandbox.allow_degraded: commands run "
@@ -88,20 +105,20 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             return null;
         }
         KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options,
-                CgroupLayer.install(cfg, daemon.audit()));
+                CgroupLayer.install(cfg, daemon.audit()), mode.backend());
         daemon.sessions().addListener(k);
         daemon.execService().launcher(k);
         daemon.shimRoute().arming(k::armShell);
         daemon.addLayer(k);
-        LOG.info("kernel enforcement: commands armed by " + k.wrapper + " (seccomp user notification"
-                + (cfg.bool("landlock.enabled") ? ", Landlock when the kernel has it" : "") + ")");
+        LOG.info("kernel enforcement: commands armed by " + k.wrapper + " (mode " + mode.mode() + ", backend "
+                + mode.backend().name().toLowerCase() + (cfg.bool("landlock.enabled") ? ", Landlock when the kernel has it" : "") + ")");
         return k;
     }
 
+    /** Without the wrapper nothing can be armed; which mechanism serves the tree is SecurityModes' choice. */
     static String unavailableReason() {
         Path w = MechanismProbes.findWrapper();
         if (w == null || !Files.isExecutable(w)) return "agentsh-exec-wrapper not installed";
-        if (SeccompSupport.notifSizes() == null) return "the kernel has no seccomp user notification";
         return null;
     }
 
@@ -155,7 +172,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         CgroupLayer.Placed cg = place(s, commandId);
         PendingArm arm;
         try {
-            arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()), cg);
+            arm = open(s, commandId, p.withoutSetsid(), cg);
         } catch (LaunchException e) {
             if (cg != null) cg.finish();
             throw e;
@@ -216,8 +233,8 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         Engine engine = engine(s);
         ArmingPlan plan;
         try {
-            plan = KernelPlans.forSession(config, engine.policy(), engine.options().variables(),
-                    new EngineKernelPolicy(engine), s.workspace().toString());
+            plan = ProcessNamespaces.fromConfig(config).applyTo(KernelPlans.forSession(config, engine.policy(),
+                    engine.options().variables(), new EngineKernelPolicy(engine), s.workspace().toString(), backend));
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot build the kernel plan: " + e.getMessage());
         }
