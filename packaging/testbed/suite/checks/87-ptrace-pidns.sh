@@ -1,0 +1,94 @@
+# ptrace backend and PID namespaces. The suite runs twice (scripts/test.sh): with the exe.dev
+# config (seccomp user notification, exec through the execve-only ptrace hybrid) and with
+# config-ptrace.yaml (security.mode: ptrace, sandbox.namespaces.pid: true). Checks that only
+# mean something under one of them are registered only there.
+category "ptrace & PID namespaces"
+
+SERVER_CONFIG=/etc/agentsh/config.yaml
+cfg_ptrace_mode() { grep -Eq '^  mode: ptrace' "$SERVER_CONFIG"; }
+cfg_pid_ns() { awk '/^  namespaces:/{ns=1; next} ns && /^    pid: true/{f=1} /^  [a-z]/{ns=0} END{exit !f}' "$SERVER_CONFIG"; }
+
+t_backend_matches_config() {
+  # The server says which backend arms commands; it must be the one the config asks for.
+  local log=${TESTBED_OUT:-$TB/out}/server.log want
+  if cfg_ptrace_mode; then want="mode ptrace, backend ptrace"; else want="backend hybrid"; fi
+  grep -q "$want" "$log" || { why "server log has no '$want': $(grep -m1 'kernel enforcement' "$log")"; return 1; }
+  # And a governed command really is traced (TracerPid set; 0 in a PID namespace, where the
+  # tracer is outside: then the seccomp filter count is the proof it is armed).
+  run_started 30 'grep -E "^(TracerPid|Seccomp_filters):" /proc/self/status' || return 1
+  if ! cfg_pid_ns; then
+    [[ $OUT =~ TracerPid:[[:space:]]*[1-9] ]] || why "command not traced: $OUT"
+  else
+    [[ $OUT =~ Seccomp_filters:[[:space:]]*[1-9] ]] || why "command not armed: $OUT"
+  fi
+}
+check kernel-backend-matches-config t_backend_matches_config
+
+t_ptrace_stress() {
+  # No lost tracee: 2,000 sequential short commands (a quarter of them sh -c four levels deep
+  # carrying an exit status up, a quarter 10-way fan-outs) and 200 concurrent ones, all in one
+  # governed tree; every exit status must arrive and the whole run must end (bounded by timeout).
+  cat >/tmp/suite-stress.sh <<'EOS'
+bad=0
+for i in $(seq 1 2000); do
+  case $((i % 4)) in
+    0) sh -c 'sh -c "sh -c \"sh -c \\\"exit 7\\\"\""'; [ $? = 7 ] || bad=$((bad + 1)) ;;
+    1) /bin/true || bad=$((bad + 1)) ;;
+    2) pids=""; for j in 0 1 2 3 4 5 6 7 8 9; do sh -c "exit $j" & pids="$pids $!"; done
+       j=0; for p in $pids; do wait "$p"; [ $? = $j ] || bad=$((bad + 1)); j=$((j + 1)); done ;;
+    3) echo "$i" >/tmp/suite-stress-f && [ "$(cat /tmp/suite-stress-f)" = "$i" ] || bad=$((bad + 1)) ;;
+  esac
+done
+echo "sequential_bad=$bad"
+pids=""
+for i in $(seq 1 200); do sh -c "sleep 0.0$((i % 10)); exit $((i % 5))" & pids="$pids $i:$!"; done
+bad=0
+for e in $pids; do wait "${e#*:}"; [ $? = $(( ${e%%:*} % 5 )) ] || bad=$((bad + 1)); done
+echo "concurrent_bad=$bad"
+rm -f /tmp/suite-stress-f
+EOS
+  run_started 600 'bash /tmp/suite-stress.sh' || return 1
+  rm -f /tmp/suite-stress.sh
+  [ "$RC" = 0 ] || { why "stress run exit $RC (timeout: 124): ${OUT: -120} ${ERR:0:120}"; return 1; }
+  [[ $OUT == *"sequential_bad=0"*"concurrent_bad=0"* ]] || why "lost or wrong exit statuses: $OUT ${ERR:0:160}"
+}
+cfg_ptrace_mode && check ptrace-no-lost-tracee t_ptrace_stress
+
+t_ptrace_api_concurrent() {
+  # 200 concurrent API execs (each armed and traced on its own): every one answers with its status.
+  local sid i bad=0
+  sid=$(suite_session) || { why "no session"; return 1; }
+  for i in $(seq 1 200); do
+    curl -sS -m 120 -o "$SUITE_TMP/c$i" -H 'Content-Type: application/json' \
+      --data "{\"command\":\"sh\",\"args\":[\"-c\",\"sh -c 'exit $((i % 3))'\"]}" "$API/api/v1/sessions/$sid/exec" &
+  done
+  wait
+  for i in $(seq 1 200); do
+    BODY=$(cat "$SUITE_TMP/c$i" 2>/dev/null)
+    [ "$(json "d['result']['exit_code']")" = $((i % 3)) ] || bad=$((bad + 1))
+  done
+  [ $bad = 0 ] || why "$bad of 200 concurrent API execs lost or wrong (e.g. $(head -c 160 "$SUITE_TMP/c1"))"
+}
+cfg_ptrace_mode && check ptrace-api-200-concurrent t_ptrace_api_concurrent
+
+t_pidns_ps() {
+  # ps -e inside a session lists only the session's own processes: the command is pid 1.
+  run_started 30 'sleep 3 & ps -e -o pid=,comm=; echo "self=$$"' || return 1
+  local n
+  n=$(grep -cE '^ *[0-9]+ ' <<<"$OUT")
+  [[ $OUT == *"self=1"* ]] || { why "the command is not pid 1 of its namespace: $OUT"; return 1; }
+  [ "$n" -le 6 ] || { why "ps -e lists $n processes: ${OUT:0:200}"; return 1; }
+  ! grep -qE 'java|agentsh|init|systemd|unshare' <<<"$OUT" || why "processes outside the session are visible: $OUT"
+}
+cfg_pid_ns && check pidns-ps-lists-own-only t_pidns_ps
+
+t_pidns_kill_init() {
+  # kill -9 1 names the session's own pid 1 (the kernel ignores it there); nothing outside dies.
+  local before
+  before=$(cat /proc/1/stat | cut -d' ' -f22)
+  run_started 30 'kill -9 1; echo "rc=$?"; echo alive; kill -9 -1 2>/dev/null; echo still' || return 1
+  [[ $OUT == *alive*still* ]] || { why "the command did not survive kill -9 1 / -1: $OUT ${ERR:0:120}"; return 1; }
+  [ "$(cat /proc/1/stat | cut -d' ' -f22)" = "$before" ] || { why "the testbed's init changed"; return 1; }
+  curl -fsS -m 5 "$API/health" >/dev/null || why "the server died"
+}
+cfg_pid_ns && check pidns-kill-9-1-fails t_pidns_kill_init
