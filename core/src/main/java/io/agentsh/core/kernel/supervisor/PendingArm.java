@@ -28,7 +28,12 @@ import java.util.concurrent.TimeUnit;
  * wrapper is refused and exits 126 without running the command.
  */
 public final class PendingArm implements AutoCloseable {
-    static final int ARM_TIMEOUT_MS = 10_000;
+    /**
+     * How long the wrapper may take from start to each protocol step. Generous: at 200 concurrent
+     * commands on a loaded 2-core VM (each forking, and with a PID namespace mounting a /proc)
+     * 10 s was seen to run out; a timed-out command is refused (126), never run unarmed.
+     */
+    static final int ARM_TIMEOUT_MS = 30_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path wrapper;
