@@ -69,6 +69,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         for (Class<?> verb : VERBS) cl.addSubcommand(verb);
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Never a stack trace for the user.
             cmd.getErr().println("agentsh: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));

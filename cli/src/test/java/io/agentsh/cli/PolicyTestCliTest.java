@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The acceptance list through {@code agentsh policy-test --json --policy FILE}. */
 class PolicyTestCliTest {
@@ -79,8 +80,8 @@ class PolicyTestCliTest {
                 """, r.out());
     }
 
-    @Test void redirectIsShown() throws Exception {
-        java.nio.file.Path p = java.nio.file.Files.createTempFile("redir", ".yaml");
+    @Test void redirectIsShown(@TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path p = dir.resolve("redir.yaml");
         java.nio.file.Files.writeString(p, """
                 version: 1
                 name: redir
@@ -110,10 +111,10 @@ class PolicyTestCliTest {
                 """, r.out());
     }
 
-    @Test void missingFlagsAndBadOpExit2() {
-        assertEquals(2, run("policy-test", "--path", "x", "--policy", POLICY).code());
+    @Test void missingFlagsExit1AndBadLocalInputExit2() {
+        assertEquals(1, run("policy-test", "--path", "x", "--policy", POLICY).code(), "as the reference's --op is required");
         CliTestSupport.Result r = run("policy-test", "--op", "read", "--policy", POLICY);
-        assertEquals(2, r.code());
+        assertEquals(1, r.code());
         assertEquals("agentsh: --path is required\n", r.err());
         r = run("policy-test", "--op", "frob", "--path", "/x", "--policy", POLICY);
         assertEquals(2, r.code());
@@ -123,14 +124,22 @@ class PolicyTestCliTest {
         assertEquals("agentsh: /nonexistent/p.yaml: no such policy file\n", r.err());
     }
 
-    @Test void unknownVerbAndFlagNoStackTrace() {
+    @Test void unknownVerbAndFlagExit1WithoutUsageOrStackTrace() {
         CliTestSupport.Result r = run("frobnicate");
-        assertEquals(2, r.code());
+        assertEquals(1, r.code(), "usage errors exit 1 as the reference's CLI");
         assertTrue(r.err().contains("Unmatched argument"), r.err());
         assertTrue(!r.err().contains("\tat "), r.err());
+        assertTrue(!r.err().contains("Usage:"), "no usage text, as the reference: " + r.err());
+        assertEquals("", r.out());
         r = run("policy-test", "--bogus");
-        assertEquals(2, r.code());
+        assertEquals(1, r.code());
         assertTrue(r.err().startsWith("Unknown option: '--bogus'"), r.err());
+        r = run("sesion", "list");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("Did you mean: agentsh session"), r.err());
+        r = run("session", "create", "--workspace");
+        assertEquals(1, r.code(), "an option without its value is a usage error too");
+        assertTrue(r.err().contains("Missing required parameter for option '--workspace'"), r.err());
     }
 
     @Test void version() {
@@ -166,7 +175,7 @@ class PolicyTestCliTest {
             server.stop(0);
         }
         CliTestSupport.Result down = run("--server", "http://127.0.0.1:1", "policy-test", "--session", "s", "--op", "read", "--path", "/x");
-        assertEquals(2, down.code());
+        assertEquals(1, down.code(), "a transport error exits 1, as the reference's debug policy-test");
         assertTrue(down.err().startsWith("agentsh: cannot reach agentsh server at http://127.0.0.1:1"), down.err());
     }
 }

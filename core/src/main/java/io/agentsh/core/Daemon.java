@@ -73,6 +73,7 @@ public final class Daemon implements AutoCloseable {
         metrics.bindActiveSessions(sessions::count);
         exec = new ExecService(config, audit, approvals, launcher, new ProcessRunner(ProcessRunner.DEFAULT_CAPTURE_CAP),
                 governed, metrics);
+        sessions.addListener(exec.outputRedactors());
         operatorToken = createOperatorToken(config.operatorTokenFile());
         ApiKeys keys = null;
         if ("api_key".equals(config.authType())) {

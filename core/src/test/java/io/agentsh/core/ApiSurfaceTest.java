@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Unix socket + shim route, API-key roles, policy hot reload, SSE. */
 class ApiSurfaceTest {
@@ -67,13 +68,12 @@ class ApiSurfaceTest {
     }
 
     @Test
-    void shimRouteOnTheUnixSocket() throws Exception {
+    void shimRouteOnTheUnixSocket(@TempDir Path ws) throws Exception {
         try (TestDaemon d = TestDaemon.start(exeDev(TestDaemon.compat().resolve("exe.dev")), b -> { })) {
             Path sock = d.daemon.unixSocketPath();
             assertTrue(Files.exists(sock), "unix socket bound");
             String health = overUnix(sock, "GET", "/health", "");
             assertEquals("200 ok\n", health);
-            Path ws = Files.createTempDirectory("agentsh-shim-");
             String sid = d.session(ws, null);
             String allow = overUnixFromChild(sock, "/api/v1/shim/exec", Json.encode(Map.of("session_id", sid,
                     "argv0", "-bash", "shell", "bash", "real_shell", "/bin/bash",
@@ -101,8 +101,8 @@ class ApiSurfaceTest {
     }
 
     @Test
-    void apiKeyRoles() throws Exception {
-        Path keys = Files.createTempFile("agentsh-keys-", ".yaml");
+    void apiKeyRoles(@TempDir Path tmp) throws Exception {
+        Path keys = tmp.resolve("keys.yaml");
         Files.writeString(keys, """
                 - id: agent1
                   key: k-agent
@@ -127,18 +127,16 @@ class ApiSurfaceTest {
             assertEquals("{\"error\":\"forbidden\"}\n", forbidden.body());
             assertEquals(200, call(d, "GET", "/api/v1/approvals", "k-approver").statusCode());
             assertEquals(401, call(d, "GET", "/api/v1/approvals", "wrong").statusCode());
-        } finally {
-            Files.deleteIfExists(keys);
         }
     }
 
     @Test
-    void idleSessionsAreReaped() throws Exception {
+    void idleSessionsAreReaped(@TempDir Path ws) throws Exception {
         try (TestDaemon d = TestDaemon.start(new FakePolicies(Map.of(), null), b -> {
             b.idleTimeout = Duration.ofMillis(500);
             b.cleanupInterval = Duration.ofSeconds(1);
         })) {
-            String sid = d.session(Files.createTempDirectory("agentsh-idle-"), null);
+            String sid = d.session(ws, null);
             assertEquals(200, d.get("/api/v1/sessions/" + sid).status());
             int status = 200;
             for (int i = 0; i < 100 && status == 200; i++) {
@@ -166,14 +164,14 @@ class ApiSurfaceTest {
     }
 
     @Test
-    void policyReloadsAndKeepsTheLastGoodVersion() throws Exception {
-        Path dir = Files.createTempDirectory("agentsh-policies-");
+    void policyReloadsAndKeepsTheLastGoodVersion(@TempDir Path tmp) throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("policies"));
+        Path ws = Files.createDirectory(tmp.resolve("ws"));
         Path file = dir.resolve("default.yaml");
         String original = Files.readString(TestDaemon.compat().resolve("exe.dev/default.yaml"));
         Files.writeString(file, original);
         FilePolicyProvider policies = exeDev(dir);
         try (TestDaemon d = TestDaemon.start(policies, b -> b.policiesDir = dir)) {
-            Path ws = Files.createTempDirectory("agentsh-reload-");
             String sid = d.session(ws, null);
             String echo = "{\"command\":\"/bin/echo\",\"args\":[\"x\"]}";
             assertEquals(200, d.post("/api/v1/sessions/" + sid + "/exec", echo).status());
@@ -194,9 +192,8 @@ class ApiSurfaceTest {
     }
 
     @Test
-    void eventStreamsAndExecStream() throws Exception {
+    void eventStreamsAndExecStream(@TempDir Path ws) throws Exception {
         try (TestDaemon d = TestDaemon.start(new FakePolicies(Map.of(), null), b -> { })) {
-            Path ws = Files.createTempDirectory("agentsh-sse-");
             String sid = d.session(ws, null);
             HttpResponse<java.util.stream.Stream<String>> live = d.http.send(HttpRequest.newBuilder(
                     URI.create(d.base + "/api/v1/sessions/" + sid + "/events")).GET().build(),

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** GET /api/v1/caller and POST /api/v1/operator/verify over the unix socket (CONTRACT §2). */
 class CallerRoutesTest {
@@ -18,8 +19,7 @@ class CallerRoutesTest {
     }
 
     @Test
-    void callerIsToldApartByItsPeerPid() throws Exception {
-        Path ws = Files.createTempDirectory("agentsh-caller-");
+    void callerIsToldApartByItsPeerPid(@TempDir Path ws) throws Exception {
         try (TestDaemon d = TestDaemon.start(ApiSurfaceTest.exeDev(TestDaemon.compat().resolve("exe.dev")), b -> { })) {
             Path sock = d.daemon.unixSocketPath();
             String outside = ApiSurfaceTest.overUnix(sock, "GET", "/api/v1/caller", "");
@@ -57,8 +57,6 @@ class CallerRoutesTest {
             // over TCP the peer pid would be a guess: refused
             assertEquals(403, d.get("/api/v1/caller").status());
             assertEquals(403, d.post("/api/v1/operator/verify", "{\"token\":\"x\"}").status());
-        } finally {
-            Files.deleteIfExists(ws);
         }
     }
 }

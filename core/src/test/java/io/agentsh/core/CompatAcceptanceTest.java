@@ -21,11 +21,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The acceptance checks against the real policy engine and shared/compat/exe.dev. */
 class CompatAcceptanceTest {
     static TestDaemon d;
     static String sid;
+    @TempDir static Path ws;
 
     @BeforeAll
     static void start() throws Exception {
@@ -34,10 +36,9 @@ class CompatAcceptanceTest {
         FilePolicyProvider policies = new FilePolicyProvider(exe, "default", cfg.config().engineOptions(),
                 Duration.ofSeconds(1));
         d = TestDaemon.start(policies, b -> b.policiesDir = exe);
-        d.daemon.execService().redactor(io.agentsh.proxy.dlp.Redactor.create(
-                io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(cfg.config())));
-        Files.createDirectories(Path.of("/tmp/ws"));
-        sid = d.session(Path.of("/tmp/ws"), null);
+        io.agentsh.proxy.dlp.DlpSettings dlp = io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(cfg.config());
+        d.daemon.execService().outputRedactors().enable(io.agentsh.proxy.dlp.DlpEngine.compile(dlp), dlp.mode());
+        sid = d.session(ws, null);
     }
 
     @AfterAll
@@ -54,7 +55,7 @@ class CompatAcceptanceTest {
     @Test
     void sessionCarriesProjectRootAndPolicy() throws Exception {
         JsonNode s = d.get("/api/v1/sessions/" + sid).json();
-        assertEquals("/tmp/ws", s.get("workspace").asText());
+        assertEquals(ws.toRealPath().toString(), s.get("workspace").asText());
         assertEquals("default", s.get("policy").asText());
         assertNotNull(s.get("project_root"));
     }

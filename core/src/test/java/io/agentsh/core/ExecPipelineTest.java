@@ -18,17 +18,17 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The exec API's mechanics over real HTTP, with a fixed-decision policy double. */
 class ExecPipelineTest {
     static TestDaemon d;
-    static Path ws;
+    @TempDir static Path ws;
 
     @BeforeAll
     static void start() throws Exception {
         d = TestDaemon.start(new FakePolicies(Map.of("sudo", "deny", "printf", "approve", "rev", "approve"),
                 Duration.ofSeconds(1)), b -> b.approvalsEnabled = true);
-        ws = Files.createTempDirectory("agentsh-ws-");
     }
 
     @AfterAll

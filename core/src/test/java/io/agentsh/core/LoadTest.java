@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bounded loopback load: 50 clients x 40 execs; no errors and nothing leaked afterwards. */
 class LoadTest {
@@ -29,11 +30,10 @@ class LoadTest {
     static final int EXECS = 40;
 
     @Test
-    void fiftyClientsFortyExecsEachLeaveNothingBehind() throws Exception {
+    void fiftyClientsFortyExecsEachLeaveNothingBehind(@TempDir Path ws) throws Exception {
         Path exe = TestDaemon.compat().resolve("exe.dev");
         FilePolicyProvider policies = new FilePolicyProvider(exe, "default",
                 ServerConfigLoader.load(exe.resolve("config.yaml")).config().engineOptions(), Duration.ofSeconds(1));
-        Path ws = Files.createTempDirectory("agentsh-load-");
         try (TestDaemon d = TestDaemon.start(policies, b -> b.policiesDir = exe)) {
             List<String> sids = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) sids.add(d.session(ws, null));

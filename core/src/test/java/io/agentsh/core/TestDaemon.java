@@ -40,15 +40,25 @@ public final class TestDaemon implements AutoCloseable {
         this.base = "http://127.0.0.1:" + daemon.httpPort();
     }
 
+    /**
+     * Starts a daemon on a data dir of its own, removed again by {@link #close()} (or here when the
+     * start fails). Not a JUnit @TempDir: this helper serves static and per-test daemons alike, and
+     * the unix socket inside it must keep a short path.
+     */
     public static TestDaemon start(PolicyProvider policies, Consumer<DaemonConfig.Builder> tweak) throws Exception {
         Path data = Files.createTempDirectory("agentsh-test-");
-        DaemonConfig.Builder b = DaemonConfig.builder();
-        b.httpAddr = "127.0.0.1:0";
-        b.dataDir = data;
-        b.unixSocketPath = data.resolve("agentsh.sock");
-        b.policiesDir = compat().resolve("exe.dev");
-        tweak.accept(b);
-        return new TestDaemon(Daemon.start(b.build(), policies), data);
+        try {
+            DaemonConfig.Builder b = DaemonConfig.builder();
+            b.httpAddr = "127.0.0.1:0";
+            b.dataDir = data;
+            b.unixSocketPath = data.resolve("agentsh.sock");
+            b.policiesDir = compat().resolve("exe.dev");
+            tweak.accept(b);
+            return new TestDaemon(Daemon.start(b.build(), policies), data);
+        } catch (Exception | Error e) {
+            deleteTree(data);
+            throw e;
+        }
     }
 
     /** ../shared/compat, found by walking up from the working directory. */
@@ -87,9 +97,17 @@ public final class TestDaemon implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        daemon.close();
-        http.shutdownNow();
-        try (Stream<Path> w = Files.walk(dataDir)) {
+        try {
+            daemon.close();
+            http.shutdownNow();
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> w = Files.walk(root)) {
             w.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }

@@ -41,9 +41,7 @@ public final class ApproveCommand {
 
         @Override
         protected int run() throws Exception {
-            ApiClient c = withOperatorToken(options.client(), tokenFile);
-            out().print(Json.indent(Json.MAPPER.readTree(c.call("GET", "/api/v1/approvals", null).body())));
-            return 0;
+            return printJsonReply(withOperatorToken(options.client(), tokenFile), "GET", "/api/v1/approvals", null);
         }
     }
 

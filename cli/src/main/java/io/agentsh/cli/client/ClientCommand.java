@@ -1,5 +1,6 @@
 package io.agentsh.cli.client;
 
+import io.agentsh.core.json.Json;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -32,6 +33,12 @@ public abstract class ClientCommand implements Callable<Integer> {
     }
 
     protected abstract int run() throws Exception;
+
+    /** Sends one request and prints the server's JSON answer indented (the JSON verbs' output); exit 0. */
+    protected static int printJsonReply(ApiClient client, String method, String path, String body) throws Exception {
+        out().print(Json.indent(Json.MAPPER.readTree(client.call(method, path, body).body())));
+        return 0;
+    }
 
     @Override
     public final Integer call() {

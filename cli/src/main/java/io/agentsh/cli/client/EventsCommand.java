@@ -59,8 +59,7 @@ public final class EventsCommand {
                         .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
                 sep = '&';
             }
-            out().print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", path.toString(), null).body())));
-            return 0;
+            return printJsonReply(options.client(), "GET", path.toString(), null);
         }
 
         private int direct(Map<String, String> q) throws Exception {

@@ -76,8 +76,7 @@ public final class SessionCommand {
 
         @Override
         protected int run() throws Exception {
-            out().print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions", null).body())));
-            return 0;
+            return printJsonReply(options.client(), "GET", "/api/v1/sessions", null);
         }
     }
 
@@ -88,9 +87,7 @@ public final class SessionCommand {
 
         @Override
         protected int run() throws Exception {
-            out().print(Json.indent(Json.MAPPER.readTree(options.client().call("GET", "/api/v1/sessions/" + id, null)
-                    .body())));
-            return 0;
+            return printJsonReply(options.client(), "GET", "/api/v1/sessions/" + id, null);
         }
     }
 

@@ -28,8 +28,6 @@ public final class SessionUpdate extends ClientCommand {
         }
         if (!env.isEmpty()) body.set("env", env);
         if (!unsetEnv.isEmpty()) unsetEnv.forEach(body.putArray("unset")::add);
-        out().print(Json.indent(Json.MAPPER.readTree(options.client().call("PATCH", "/api/v1/sessions/" + id,
-                Json.encode(body)).body())));
-        return 0;
+        return printJsonReply(options.client(), "PATCH", "/api/v1/sessions/" + id, Json.encode(body));
     }
 }

@@ -65,14 +65,14 @@ public final class PolicyTestCommand implements Callable<Integer> {
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         try {
-            if (op == null || op.isEmpty()) throw new CliFailure("--op is required");
-            if (path == null || path.isEmpty()) throw new CliFailure("--path is required");
+            if (op == null || op.isEmpty()) throw new CliFailure(CliFailure.REFERENCE_ERROR, "--op is required");
+            if (path == null || path.isEmpty()) throw new CliFailure(CliFailure.REFERENCE_ERROR, "--path is required");
             Map<String, Object> result = session != null ? remote() : local();
             print(out, result);
             return 0;
         } catch (CliFailure f) {
             f.lines().forEach(err::println);
-            return 2;
+            return f.exitCode();
         }
     }
 
@@ -155,6 +155,7 @@ public final class PolicyTestCommand implements Callable<Integer> {
 
     // ---- remote ------------------------------------------------------------------------------
 
+    /** Asks the server; a failure here exits 1, as the reference's debug policy-test (cli-api-shim.md §1.8). */
     private Map<String, Object> remote() throws CliFailure {
         Main root = Main.of(spec);
         String base = root.server().endsWith("/") ? root.server().substring(0, root.server().length() - 1) : root.server();
@@ -170,17 +171,17 @@ public final class PolicyTestCommand implements Callable<Integer> {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body)));
         } catch (IllegalArgumentException | IOException e) {
-            throw new CliFailure("invalid --server URL \"" + root.server() + "\"");
+            throw new CliFailure(CliFailure.REFERENCE_ERROR, "invalid --server URL \"" + root.server() + "\"");
         }
         if (root.apiKey() != null) rb.header("X-API-Key", root.apiKey());
         HttpResponse<String> resp;
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             resp = client.send(rb.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CliFailure("cannot reach agentsh server at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new CliFailure(CliFailure.REFERENCE_ERROR, "cannot reach agentsh server at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CliFailure("interrupted");
+            throw new CliFailure(CliFailure.REFERENCE_ERROR, "interrupted");
         }
         Map<String, Object> m;
         try {
@@ -188,11 +189,11 @@ public final class PolicyTestCommand implements Callable<Integer> {
             Map<String, Object> parsed = mapper.readValue(resp.body(), Map.class);
             m = parsed;
         } catch (IOException e) {
-            throw new CliFailure("server answered HTTP " + resp.statusCode() + " with a body that is not JSON");
+            throw new CliFailure(CliFailure.REFERENCE_ERROR, "server answered HTTP " + resp.statusCode() + " with a body that is not JSON");
         }
         if (resp.statusCode() != 200) {
             Object error = m.get("error");
-            throw new CliFailure("server answered HTTP " + resp.statusCode() + (error == null ? "" : ": " + error));
+            throw new CliFailure(CliFailure.REFERENCE_ERROR, "server answered HTTP " + resp.statusCode() + (error == null ? "" : ": " + error));
         }
         return m;
     }

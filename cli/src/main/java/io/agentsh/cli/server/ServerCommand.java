@@ -79,7 +79,9 @@ public final class ServerCommand implements Callable<Integer> {
         }
         try {
             io.agentsh.proxy.dlp.DlpSettings dlp = io.agentsh.proxy.dlp.DlpConfig.fromServerConfig(loaded.config());
-            if (dlp.scansCommandOutput()) daemon.execService().redactor(io.agentsh.proxy.dlp.Redactor.create(dlp));
+            if (dlp.scansCommandOutput()) {
+                daemon.execService().outputRedactors().enable(io.agentsh.proxy.dlp.DlpEngine.compile(dlp), dlp.mode());
+            }
         } catch (io.agentsh.proxy.dlp.DlpConfigException e) {
             daemon.close();
             System.err.println("dlp: " + e.getMessage());

@@ -18,13 +18,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client verbs against a real daemon: output and exit codes as the reference's. */
 class ClientVerbsTest {
     static Daemon daemon;
     static String server;
-    static Path ws;
-    static Path data;
+    @TempDir static Path ws;
+    @TempDir static Path data;
 
     record Run(int code, String out, String err) {}
 
@@ -38,8 +39,6 @@ class ClientVerbsTest {
     @BeforeAll
     static void start() throws Exception {
         Path exe = compat().resolve("exe.dev");
-        data = Files.createTempDirectory("agentsh-cli-");
-        ws = Files.createTempDirectory("agentsh-cli-ws-");
         DaemonConfig.Builder b = DaemonConfig.builder();
         b.httpAddr = "127.0.0.1:0";
         b.dataDir = data;

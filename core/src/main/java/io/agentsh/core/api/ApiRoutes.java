@@ -162,7 +162,7 @@ public final class ApiRoutes {
             return ApiResponse.json(403, bare);
         }
         return ApiResponse.sse(ch -> {
-            io.agentsh.proxy.dlp.Redactor red = exec.redactor();
+            io.agentsh.proxy.dlp.Redactor red = exec.redactor(s);
             Map<String, io.agentsh.proxy.dlp.StreamingRedactor> scrub = new java.util.concurrent.ConcurrentHashMap<>();
             java.util.function.BiConsumer<String, String> emit = (stream, text) -> {
                 if (text.isEmpty()) return;

@@ -95,19 +95,23 @@ public final class ExecService {
         audit.subscribe(this::collect);
     }
 
-    private volatile io.agentsh.proxy.dlp.Redactor redactor;
+    private final SessionRedactors outputRedactors = new SessionRedactors();
 
-    /** DLP for command output (CONTRACT §2: secrets are redacted from exec results); null = off. */
-    public void redactor(io.agentsh.proxy.dlp.Redactor r) {
-        redactor = r != null && r.active() ? r : null;
+    /**
+     * DLP for command output (CONTRACT §2: secrets are redacted from exec results), a redactor per
+     * session; the daemon registers {@link #outputRedactors()} as a session listener.
+     */
+    public SessionRedactors outputRedactors() {
+        return outputRedactors;
     }
 
-    public io.agentsh.proxy.dlp.Redactor redactor() {
-        return redactor;
+    /** The session's output redactor, or null when output DLP is off. */
+    public io.agentsh.proxy.dlp.Redactor redactor(Session s) {
+        return outputRedactors.forSession(s.id());
     }
 
-    private byte[] redact(byte[] output) {
-        io.agentsh.proxy.dlp.Redactor r = redactor;
+    private byte[] redact(Session s, byte[] output) {
+        io.agentsh.proxy.dlp.Redactor r = redactor(s);
         return r == null ? output : r.redactOutput(output).bytes();
     }
 
@@ -281,7 +285,7 @@ public final class ExecService {
     }
 
     private ExecResponse response(Session s, Decided d, RunResult raw) {
-        RunResult r = new RunResult(raw.pid(), raw.exitCode(), redact(raw.stdout()), redact(raw.stderr()),
+        RunResult r = new RunResult(raw.pid(), raw.exitCode(), redact(s, raw.stdout()), redact(s, raw.stderr()),
                 raw.stdoutTotal(), raw.stderrTotal(), raw.stdoutTruncated(), raw.stderrTruncated(), raw.timedOut(),
                 raw.startError(), raw.durationMs());
         s.outputs().put(d.commandId, new CommandOutputs.Output(r.stdout(), r.stderr(), r.stdoutTotal(),

@@ -60,61 +60,45 @@ public final class ConfigAdapter {
 
     // Keys the schema may not know yet are read with their reference default (logged once each).
 
-    private static boolean isSet(ServerConfig c, String key) {
+    /** One lookup of a key: the part that differs between the typed readers below. */
+    @FunctionalInterface
+    private interface Lookup<T> {
+        T get(String key);
+    }
+
+    /** {@code lookup.get(key)}, or {@code unknown} when the schema does not know the key. */
+    private static <T> T lookupOr(String key, Lookup<T> lookup, T unknown) {
         try {
-            return c.isSet(key);
+            return lookup.get(key);
         } catch (IllegalArgumentException e) {
             LOG.fine(e.getMessage());
-            return false;
+            return unknown;
         }
+    }
+
+    private static boolean isSet(ServerConfig c, String key) {
+        return lookupOr(key, c::isSet, false);
     }
 
     private static String stringOr(ServerConfig c, String key, String dflt) {
-        try {
-            String v = c.string(key);
-            return v == null || v.isEmpty() ? dflt : v;
-        } catch (IllegalArgumentException e) {
-            LOG.fine(e.getMessage());
-            return dflt;
-        }
+        String v = lookupOr(key, c::string, null);
+        return v == null || v.isEmpty() ? dflt : v;
     }
 
     private static long longOr(ServerConfig c, String key, long dflt) {
-        try {
-            Object v = c.raw(key);
-            return v instanceof Number n ? n.longValue() : dflt;
-        } catch (IllegalArgumentException e) {
-            LOG.fine(e.getMessage());
-            return dflt;
-        }
+        return lookupOr(key, c::raw, null) instanceof Number n ? n.longValue() : dflt;
     }
 
     private static boolean boolOr(ServerConfig c, String key, boolean dflt) {
-        try {
-            Object v = c.raw(key);
-            return v instanceof Boolean bv ? bv : dflt;
-        } catch (IllegalArgumentException e) {
-            LOG.fine(e.getMessage());
-            return dflt;
-        }
+        return lookupOr(key, c::raw, null) instanceof Boolean bv ? bv : dflt;
     }
 
     private static Duration durationOr(ServerConfig c, String key, Duration dflt) {
-        try {
-            Duration d = c.duration(key);
-            return d == null || d.isZero() ? dflt : d;
-        } catch (IllegalArgumentException e) {
-            LOG.fine(e.getMessage());
-            return dflt;
-        }
+        Duration d = lookupOr(key, c::duration, null);
+        return d == null || d.isZero() ? dflt : d;
     }
 
     private static List<String> stringsOr(ServerConfig c, String key) {
-        try {
-            return c.strings(key);
-        } catch (IllegalArgumentException e) {
-            LOG.fine(e.getMessage());
-            return List.of();
-        }
+        return lookupOr(key, c::strings, List.of());
     }
 }

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Per-command cgroups in a real daemon with the exe.dev config (sandbox.cgroups.enabled) and policy
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class CgroupLayerTest {
     static TestDaemon d;
     static String sid;
+    @TempDir static Path ws;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,7 +49,7 @@ class CgroupLayerTest {
                 cfg.config().engineOptions().execveEnforcement(true), Duration.ofSeconds(1));
         d = TestDaemon.start(policies, b -> b.policiesDir = exe);
         assertNotNull(KernelLayer.install(d.daemon, cfg.config(), SupervisorOptions.DEFAULT));
-        sid = d.session(Files.createTempDirectory("agentsh-cg-ws"), null);
+        sid = d.session(ws, null);
     }
 
     @AfterAll

@@ -14,12 +14,12 @@ import io.agentsh.core.kernel.supervisor.SupervisorOptions;
 import io.agentsh.core.policy.FilePolicyProvider;
 import io.agentsh.policy.LoadedConfig;
 import io.agentsh.policy.ServerConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kernel layer in a real daemon with the exe.dev config and policy: commands the API pre-check
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class KernelLayerTest {
     static TestDaemon d;
     static String sid;
+    @TempDir static Path ws;
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,7 +42,6 @@ class KernelLayerTest {
                 cfg.config().engineOptions().execveEnforcement(true), Duration.ofSeconds(1));
         d = TestDaemon.start(policies, b -> b.policiesDir = exe);
         assertNotNull(KernelLayer.install(d.daemon, cfg.config(), SupervisorOptions.DEFAULT));
-        Path ws = Files.createTempDirectory("agentsh-kl-ws");
         sid = d.session(ws, null);
     }
 

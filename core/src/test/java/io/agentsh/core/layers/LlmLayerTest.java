@@ -10,22 +10,22 @@ import io.agentsh.core.policy.FilePolicyProvider;
 import io.agentsh.core.session.Session;
 import io.agentsh.policy.LoadedConfig;
 import io.agentsh.policy.ServerConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded LLM proxy in a real daemon (exe.dev config): base URLs in the session's commands, llm_proxy_url. */
 class LlmLayerTest {
     @Test
-    void sessionsGetTheProxyBaseUrls() throws Exception {
+    void sessionsGetTheProxyBaseUrls(@TempDir Path ws) throws Exception {
         Path exe = TestDaemon.compat().resolve("exe.dev");
         LoadedConfig cfg = ServerConfigLoader.load(exe.resolve("config.yaml"));
         FilePolicyProvider policies = new FilePolicyProvider(exe, "default", cfg.config().engineOptions(),
                 Duration.ofSeconds(1));
         try (TestDaemon d = TestDaemon.start(policies, b -> b.policiesDir = exe)) {
             assertNotNull(LlmLayer.install(d.daemon, cfg.config()));
-            String sid = d.session(Files.createTempDirectory("agentsh-llm-ws"), null);
+            String sid = d.session(ws, null);
             Session s = d.daemon.sessions().find(sid);
             String url = s.layerEnv().get("ANTHROPIC_BASE_URL");
             assertNotNull(url, s.layerEnv().toString());

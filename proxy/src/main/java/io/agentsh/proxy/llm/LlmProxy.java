@@ -154,7 +154,36 @@ public final class LlmProxy implements AutoCloseable {
             old.log.close();
         }
         String base = baseUrl() + "/s/" + sessionId;
+        scheduleRetention();
         return new LlmSessionHandle(sessionId, base, base + "/v1", dir.resolve(RequestLog.FILE_NAME));
+    }
+
+    /**
+     * Applies {@code llm_storage.retention} off the caller's thread, as the reference does when a
+     * session's proxy starts. Runs coalesce: a session registering while one is queued adds none.
+     */
+    private void scheduleRetention() {
+        LlmRetention r = settings.retention();
+        if (!r.enabled() || !retentionQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            retention.execute(() -> {
+                retentionQueued.set(false);
+                try {
+                    LlmStorageCleaner.run(settings.sessionsDir(), r, sessions::containsKey, java.time.Instant.now());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "llm storage retention under " + settings.sessionsDir() + ": " + e.getMessage());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            retentionQueued.set(false);
+        }
+    }
+
+    /** Waits until every retention run queued so far has finished (tests). */
+    void awaitRetention() throws Exception {
+        retention.submit(() -> { }).get(10, TimeUnit.SECONDS);
     }
 
     /**
@@ -270,6 +299,13 @@ public final class LlmProxy implements AutoCloseable {
     /** Bodies at least this large are scanned off the event loop. */
     static final int INLINE_DLP_LIMIT = 256 * 1024;
 
+    private final java.util.concurrent.ExecutorService retention = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "agentsh-llm-retention");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean retentionQueued = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final java.util.concurrent.ExecutorService dlpExecutor = java.util.concurrent.Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
                 Thread t = new Thread(r, "agentsh-llm-dlp");
@@ -308,6 +344,7 @@ public final class LlmProxy implements AutoCloseable {
         }
         upstreams.close();
         dlpExecutor.shutdownNow();
+        retention.shutdownNow();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         log.close();
     }

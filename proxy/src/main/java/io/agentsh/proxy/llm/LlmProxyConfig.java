@@ -7,7 +7,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 
-/** Builds {@link LlmProxySettings} from the loaded server config ({@code proxy:}, {@code sessions.base_dir}). */
+/** Builds {@link LlmProxySettings} from the loaded server config ({@code proxy:}, {@code llm_storage:}, {@code sessions.base_dir}). */
 public final class LlmProxyConfig {
     private LlmProxyConfig() {
     }
@@ -21,7 +21,14 @@ public final class LlmProxyConfig {
                 (int) config.integer("proxy.port"), uri("proxy.providers.anthropic", config.string("proxy.providers.anthropic")),
                 uri("proxy.providers.openai", config.string("proxy.providers.openai")),
                 rateLimits(config.raw("proxy.rate_limits")), config.sessionsBaseDir(), extraTrustAnchors, 0, null,
-                config.bool("llm_storage.store_bodies"));
+                config.bool("llm_storage.store_bodies"), retention(config));
+    }
+
+    /** {@code llm_storage.retention}; the schema supplies the reference's defaults (30 days, 500 MB, oldest first). */
+    static LlmRetention retention(ServerConfig config) {
+        return new LlmRetention(config.integer("llm_storage.retention.max_age_days"),
+                config.integer("llm_storage.retention.max_size_mb"),
+                LlmRetention.Eviction.parse(config.string("llm_storage.retention.eviction")));
     }
 
     static URI uri(String key, String value) {

@@ -23,10 +23,20 @@ import java.util.Objects;
  * @param upstreamTimeout   connect and idle-read timeout towards the provider
  * @param storeBodies       {@code llm_storage.store_bodies}: also keep each request and response body
  *                          (after DLP) in {@code <dir>/<id>/llm-bodies/<request_id>.json} / {@code .resp.json}
+ * @param retention         {@code llm_storage.retention}, applied to ended sessions' LLM storage when a
+ *                          session registers; null is {@link LlmRetention#OFF}
  */
 public record LlmProxySettings(Mode mode, String bindAddress, int port, URI anthropic, URI openai,
                                RateLimitSettings rateLimits, Path sessionsDir, List<X509Certificate> extraTrustAnchors,
-                               int maxBodyBytes, Duration upstreamTimeout, boolean storeBodies) {
+                               int maxBodyBytes, Duration upstreamTimeout, boolean storeBodies, LlmRetention retention) {
+
+    /** Without retention (the storage is kept until removed by other means). */
+    public LlmProxySettings(Mode mode, String bindAddress, int port, URI anthropic, URI openai, RateLimitSettings rateLimits,
+                            Path sessionsDir, List<X509Certificate> extraTrustAnchors, int maxBodyBytes,
+                            Duration upstreamTimeout, boolean storeBodies) {
+        this(mode, bindAddress, port, anthropic, openai, rateLimits, sessionsDir, extraTrustAnchors, maxBodyBytes,
+                upstreamTimeout, storeBodies, LlmRetention.OFF);
+    }
 
     public LlmProxySettings(Mode mode, String bindAddress, int port, URI anthropic, URI openai, RateLimitSettings rateLimits,
                             Path sessionsDir, List<X509Certificate> extraTrustAnchors, int maxBodyBytes,
@@ -65,6 +75,7 @@ public record LlmProxySettings(Mode mode, String bindAddress, int port, URI anth
         extraTrustAnchors = extraTrustAnchors == null ? List.of() : List.copyOf(extraTrustAnchors);
         maxBodyBytes = maxBodyBytes <= 0 ? 32 << 20 : maxBodyBytes;
         upstreamTimeout = upstreamTimeout == null ? Duration.ofMinutes(5) : upstreamTimeout;
+        retention = retention == null ? LlmRetention.OFF : retention;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("proxy.port: " + port + " is not a port number");
         }

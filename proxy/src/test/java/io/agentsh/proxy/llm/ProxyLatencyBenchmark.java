@@ -65,9 +65,12 @@ public class ProxyLatencyBenchmark {
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         proxy.close();
         upstream.close();
+        try (var w = Files.walk(dir)) {
+            w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Benchmark

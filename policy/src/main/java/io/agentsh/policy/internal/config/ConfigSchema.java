@@ -206,7 +206,9 @@ public final class ConfigSchema {
             dlp.patterns.api_keys|bool|false|
             dlp.custom_patterns|any||
             llm_storage.store_bodies|bool|false|
-            llm_storage.retention|any||nop
+            llm_storage.retention.max_age_days|int|30|
+            llm_storage.retention.max_size_mb|int|500|
+            llm_storage.retention.eviction|enum:oldest_first,largest_first|oldest_first|
             security.mode|enum:,auto,full,ptrace,landlock,landlock-only,minimal|auto|
             security.strict|bool|false|
             security.minimum_mode|enum:,full,ptrace,landlock,landlock-only,minimal||

@@ -95,15 +95,11 @@ final class OtherSections {
         String visibility = r.string("visibility", "audit_only");
         String onFailure = r.string("on_failure", "fail_closed");
         String w = "dns_redirects[" + idx + "]";
-        if (name == null || name.isBlank()) p.error(r.mapNode(), w + ": name is required");
-        if (match == null || match.isBlank()) p.error(r.mapNode(), w + ": match is required");
-        else v.regex(r.node("match"), w + ".match", match);
+        checkRedirect(r, w, name, match, visibility, onFailure);
         if (resolveTo == null || resolveTo.isBlank()) p.error(r.mapNode(), w + ": resolve_to is required");
         else if (IpAddr.parse(resolveTo.trim()) == null || resolveTo.trim().indexOf('.') < 0 && resolveTo.indexOf(':') < 0) {
             p.error(r.node("resolve_to"), w + ": resolve_to must be valid IP");
         }
-        v.oneOf(r, "visibility", visibility, Set.of("silent", "audit_only", "warn"));
-        v.oneOf(r, "on_failure", onFailure, Set.of("fail_closed", "fail_open", "retry_original"));
         r.finish(true);
         return new DnsRedirectRule(name, match, resolveTo == null ? null : resolveTo.trim(), visibility, onFailure, r.pos());
     }
@@ -121,9 +117,7 @@ final class OtherSections {
         String visibility = r.string("visibility", "audit_only");
         String message = r.string("message", "");
         String onFailure = r.string("on_failure", "fail_closed");
-        if (name == null || name.isBlank()) p.error(r.mapNode(), w + ": name is required");
-        if (match == null || match.isBlank()) p.error(r.mapNode(), w + ": match is required");
-        else v.regex(r.node("match"), w + ".match", match);
+        checkRedirect(r, w, name, match, visibility, onFailure);
         boolean hasTo = to != null && !to.isBlank(), hasUnix = toUnix != null && !toUnix.isBlank();
         if (hasTo == hasUnix) p.error(r.mapNode(), w + ": exactly one of redirect_to or redirect_to_unix is required");
         if (hasTo) {
@@ -139,10 +133,17 @@ final class OtherSections {
         } else if (mode.equals("rewrite_sni") && (sni == null || sni.isBlank())) {
             p.error(r.node("tls"), w + ".tls: sni is required for mode rewrite_sni");
         }
-        v.oneOf(r, "visibility", visibility, Set.of("silent", "audit_only", "warn"));
-        v.oneOf(r, "on_failure", onFailure, Set.of("fail_closed", "fail_open", "retry_original"));
         r.finish(true);
         return new ConnectRedirectRule(name, match, to, toUnix, mode, sni, visibility, message, onFailure, r.pos());
+    }
+
+    /** The checks DNS and connect redirects share: a name, a valid match regex, known visibility and on_failure. */
+    private void checkRedirect(MapReader r, String where, String name, String match, String visibility, String onFailure) {
+        if (name == null || name.isBlank()) p.error(r.mapNode(), where + ": name is required");
+        if (match == null || match.isBlank()) p.error(r.mapNode(), where + ": match is required");
+        else v.regex(r.node("match"), where + ".match", match);
+        v.oneOf(r, "visibility", visibility, Set.of("silent", "audit_only", "warn"));
+        v.oneOf(r, "on_failure", onFailure, Set.of("fail_closed", "fail_open", "retry_original"));
     }
 
     ResourceLimits resourceLimits(MapReader r) {
@@ -164,14 +165,9 @@ final class OtherSections {
     }
 
     EnvPolicy envPolicy(MapReader r) {
-        List<String> allow = v.envGlobs(r, "allow");
-        List<String> deny = v.envGlobs(r, "deny");
-        Long maxBytes = r.integer("max_bytes");
-        Long maxKeys = r.integer("max_keys");
-        Boolean block = r.bool("block_iteration");
+        EnvPolicy e = v.envPolicy(r, "");
         r.finish(true);
-        return new EnvPolicy(allow, deny, maxBytes == null ? null : maxBytes.intValue(),
-                maxKeys == null ? null : maxKeys.intValue(), block);
+        return e;
     }
 
     AuditSettings audit(MapReader r) {

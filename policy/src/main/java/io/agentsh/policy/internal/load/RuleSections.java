@@ -9,6 +9,7 @@ import io.agentsh.policy.internal.yaml.MapReader;
 import io.agentsh.policy.internal.yaml.Problems;
 import io.agentsh.policy.internal.yaml.Yaml;
 import io.agentsh.policy.model.CommandRule;
+import io.agentsh.policy.model.EnvPolicy;
 import io.agentsh.policy.model.FileRule;
 import io.agentsh.policy.model.NetworkRule;
 import io.agentsh.policy.model.RegistryRule;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -33,22 +35,33 @@ final class RuleSections {
         this.v = v;
     }
 
-    FileRule fileRule(MapReader r) {
+    /** What file and unix-socket rules both hold: path globs and operations with a decision. */
+    private record PathRule(String name, String desc, List<String> paths, List<String> ops, String decision,
+                            String message, Duration timeout) {
+    }
+
+    private PathRule pathRule(MapReader r, Predicate<String> isOperation, String expectedOperations) {
         String name = r.string("name", "");
         String desc = r.string("description", "");
         List<String> paths = v.pathGlobs(r, "paths", '/');
-        List<String> ops = v.operations(r, "operations", op -> FileOperation.parse(op) != null,
-                "a file operation (read, open, stat, list, readlink, access, write, create, delete, rmdir, mkdir, rename, link, symlink, chmod, chown, mknod) or \"*\"");
+        List<String> ops = v.operations(r, "operations", isOperation, expectedOperations);
         String decision = v.decision(r, ValueChecks.RULE_DECISIONS);
         String message = r.string("message", "");
         Duration timeout = r.duration("timeout", false);
+        return new PathRule(name, desc, paths, ops, decision, message, timeout);
+    }
+
+    FileRule fileRule(MapReader r) {
+        PathRule c = pathRule(r, op -> FileOperation.parse(op) != null,
+                "a file operation (read, open, stat, list, readlink, access, write, create, delete, rmdir, mkdir, rename, link, symlink, chmod, chown, mknod) or \"*\"");
         String redirectTo = r.string("redirect_to");
         boolean preserve = r.bool("preserve_tree", false);
-        if ("redirect".equals(decision) && (redirectTo == null || redirectTo.isBlank())) {
+        if ("redirect".equals(c.decision()) && (redirectTo == null || redirectTo.isBlank())) {
             p.warning(r.mapNode(), r.where() + ": decision redirect without redirect_to: the operation is not redirected anywhere");
         }
         r.finish(true);
-        return new FileRule(name, desc, paths, ops, decision, message, timeout, redirectTo, preserve, r.pos());
+        return new FileRule(c.name(), c.desc(), c.paths(), c.ops(), c.decision(), c.message(), c.timeout(), redirectTo,
+                preserve, r.pos());
     }
 
     NetworkRule networkRule(MapReader r) {
@@ -148,28 +161,16 @@ final class RuleSections {
                 if (maxDepth >= 0 && maxDepth < minDepth) p.error(cn, r.path("context") + ": max_depth must be >= min_depth (or -1 for unlimited)");
             }
         }
-        List<String> envAllow = v.envGlobs(r, "env_allow");
-        List<String> envDeny = v.envGlobs(r, "env_deny");
-        Long envMaxBytes = r.integer("env_max_bytes");
-        Long envMaxKeys = r.integer("env_max_keys");
-        Boolean envBlock = r.bool("env_block_iteration");
+        EnvPolicy env = v.envPolicy(r, "env_");
         r.finish(true);
         return new CommandRule(name, desc, commands, args, decision, message, redirect, minDepth, maxDepth,
-                envAllow, envDeny, envMaxBytes == null ? null : envMaxBytes.intValue(),
-                envMaxKeys == null ? null : envMaxKeys.intValue(), envBlock, r.pos());
+                env.allow(), env.deny(), env.maxBytes(), env.maxKeys(), env.blockIteration(), r.pos());
     }
 
     UnixSocketRule unixRule(MapReader r) {
-        String name = r.string("name", "");
-        String desc = r.string("description", "");
-        List<String> paths = v.pathGlobs(r, "paths", '/');
-        List<String> ops = v.operations(r, "operations", op -> UnixSocketOperation.parse(op) != null,
-                "connect, bind, listen, sendto or \"*\"");
-        String decision = v.decision(r, ValueChecks.RULE_DECISIONS);
-        String message = r.string("message", "");
-        Duration timeout = r.duration("timeout", false);
+        PathRule c = pathRule(r, op -> UnixSocketOperation.parse(op) != null, "connect, bind, listen, sendto or \"*\"");
         r.finish(true);
-        return new UnixSocketRule(name, desc, paths, ops, decision, message, timeout, r.pos());
+        return new UnixSocketRule(c.name(), c.desc(), c.paths(), c.ops(), c.decision(), c.message(), c.timeout(), r.pos());
     }
 
     RegistryRule registryRule(MapReader r) {

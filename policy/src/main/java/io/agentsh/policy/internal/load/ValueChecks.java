@@ -6,6 +6,7 @@ import io.agentsh.policy.internal.match.GlobSyntaxException;
 import io.agentsh.policy.internal.yaml.MapReader;
 import io.agentsh.policy.internal.yaml.Problems;
 import io.agentsh.policy.internal.yaml.Yaml;
+import io.agentsh.policy.model.EnvPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,6 +94,20 @@ final class ValueChecks {
             checkGlob(s, r.path(key), s.getValue(), sep);
         }
         return out;
+    }
+
+    /**
+     * The env policy keys, read from {@code prefix}allow, deny, max_bytes, max_keys and
+     * block_iteration: a policy's env_policy section ("") and a command rule's env_* keys ("env_").
+     */
+    EnvPolicy envPolicy(MapReader r, String prefix) {
+        List<String> allow = envGlobs(r, prefix + "allow");
+        List<String> deny = envGlobs(r, prefix + "deny");
+        Long maxBytes = r.integer(prefix + "max_bytes");
+        Long maxKeys = r.integer(prefix + "max_keys");
+        Boolean block = r.bool(prefix + "block_iteration");
+        return new EnvPolicy(allow, deny, maxBytes == null ? null : maxBytes.intValue(),
+                maxKeys == null ? null : maxKeys.intValue(), block);
     }
 
     List<String> envGlobs(MapReader r, String key) {
