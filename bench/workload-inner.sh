@@ -10,7 +10,9 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 source /opt/agentsh-testbed/lib/standins.env
 
 # --- fixtures (made with the real shell, outside any measurement) -----------------------------
-W=/root/bench; rm -rf "$W"; mkdir -p "$W"
+# Under /tmp: bench-realistic allows every operation there (/tmp/**), while /root (where the run
+# used to be) is not writable under it, so governed fileops and git failed on their first write.
+W=/tmp/agentsh-bench; rm -rf "$W"; mkdir -p "$W"
 git config --global user.email bench@agentsh.test; git config --global user.name bench
 git config --global init.defaultBranch main
 git init -q "$W/src"
@@ -37,10 +39,10 @@ phase() {
 w_flat() { local i f=0; for i in $(seq 120); do [ "$(bash -c "echo $i" </dev/null)" = "$i" ] || f=$((f+1)); done; echo $f; }
 w_fileops() {
   # 1,000 file operations in one exec: 250 x (create, read, stat, delete).
-  bash -c 'cd /root/bench && mkdir -p fo && cd fo && for i in $(seq 250); do echo "data $i" > f$i; cat f$i >/dev/null; stat -c %s f$i >/dev/null; rm f$i; done' </dev/null || echo 1
+  bash -c 'cd /tmp/agentsh-bench && mkdir -p fo && cd fo && for i in $(seq 250); do echo "data $i" > f$i; cat f$i >/dev/null; stat -c %s f$i >/dev/null; rm f$i; done' </dev/null || echo 1
 }
 w_git() {
-  bash -c 'cd /root/bench && rm -rf clone && git clone -q src clone && cd clone && git grep -q "needle 42" && echo more >> file1.txt && git commit -qam change' </dev/null && echo 0 || echo 1
+  bash -c 'cd /tmp/agentsh-bench && rm -rf clone && git clone -q src clone && cd clone && git grep -q "needle 42" && echo more >> file1.txt && git commit -qam change' </dev/null && echo 0 || echo 1
 }
 w_http() { local i f=0; for i in $(seq 10); do bash -c "curl -s -m 10 http://$ALLOWED_NAME/bench/$i" </dev/null | grep -q "$ALLOWED_MARKER" || f=$((f+1)); done; echo $f; }
 w_denied() {
@@ -51,7 +53,7 @@ w_denied() {
 }
 w_redirected() {
   local i f=0 out
-  for i in $(seq 50); do out=$(bash -c 'cd /root/bench/redirect-repo && git reset --hard -q' </dev/null 2>&1)
+  for i in $(seq 50); do out=$(bash -c 'cd /tmp/agentsh-bench/redirect-repo && git reset --hard -q' </dev/null 2>&1)
     if [ "$MODE" = governed ] && [[ $out != *"Hard reset blocked"* ]]; then f=$((f+1)); fi; done; echo $f
 }
 w_nested() { local i f=0; for i in $(seq 20); do [ "$(bash -c "bash -c 'bash -c \"bash -c \\\"echo deep\\\"\"'" </dev/null)" = deep ] || f=$((f+1)); done; echo $f; }

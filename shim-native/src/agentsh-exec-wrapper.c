@@ -13,8 +13,10 @@
  * docs/interfaces.md section 3 and core io.agentsh.core.kernel.supervisor.WrapperProtocol):
  *   wrapper -> daemon  HELO  u32 version, u32 pid, u32 token_len, token bytes
  *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, [u64 keep_caps if flags & PLAN_CAPS],
- *                            sock_filter[insn_count]
- *                            (+ SCM_RIGHTS: the Landlock ruleset fd when flags & PLAN_LANDLOCK)
+ *                            [u32 cwd_len, cwd bytes if flags & PLAN_SETNS_MNT], sock_filter[insn_count]
+ *                            (+ SCM_RIGHTS, in this order: the Landlock ruleset fd if PLAN_LANDLOCK,
+ *                            the session's mount namespace if PLAN_SETNS_MNT, its network
+ *                            namespace if PLAN_SETNS_NET; see session_ns.c)
  *                      RJCT  reason text   (the daemon refused: exit 126)
  *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
  *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
@@ -45,6 +47,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "session_ns.h"
+
 #define EXIT_REFUSED 126
 #define PROTO_VERSION 1u
 #define PLAN_SETSID 0x1u
@@ -52,10 +56,13 @@
 #define PLAN_WAIT_KILLABLE 0x4u
 #define PLAN_CAPS 0x8u
 #define PLAN_PIDNS 0x10u /* new PID + mount namespace, fresh /proc; LSTN carries the child's pid */
-#define PLAN_PTRACE 0x20u /* the program returns SECCOMP_RET_TRACE; the daemon PTRACE_SEIZEs the child */
-#define PLAN_HYBRID 0x40u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
+#define PLAN_SETNS_MNT 0x20u /* join the session's mount namespace, chdir to the plan's cwd */
+#define PLAN_SETNS_NET 0x40u /* join the session's network namespace */
+#define PLAN_PTRACE 0x80u /* the program returns SECCOMP_RET_TRACE; the daemon PTRACE_SEIZEs the child */
+#define PLAN_HYBRID 0x100u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
 #define MAX_INSNS 4096u
-#define MSG_MAX (24 + MAX_INSNS * sizeof(struct sock_filter))
+#define MAX_FDS 3
+#define MSG_MAX (28 + SESSION_NS_MAX_CWD + MAX_INSNS * sizeof(struct sock_filter))
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -107,8 +114,9 @@ static void send_msg(int sock, const void *buf, size_t len, int fd)
     if ((size_t)n != len) die("short send to the supervisor socket", 0);
 }
 
-/* Receives one message; *fd gets a passed descriptor (close-on-exec) or -1. */
-static size_t recv_msg(int sock, unsigned char *buf, size_t cap, int *fd)
+/* Receives one message; fds[0..*nfds) get the passed descriptors (close-on-exec), in order;
+ * more than max_fds is a protocol error. */
+static size_t recv_msg(int sock, unsigned char *buf, size_t cap, int *fds, int max_fds, int *nfds)
 {
     struct iovec iov = { .iov_base = buf, .iov_len = cap };
     union { char buf[CMSG_SPACE(sizeof(int) * 4)]; struct cmsghdr align; } ctl;
@@ -118,16 +126,18 @@ static size_t recv_msg(int sock, unsigned char *buf, size_t cap, int *fd)
     if (n < 0) die("receiving from the supervisor socket", errno);
     if (n == 0) die("the supervisor closed the connection", 0);
     if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) die("oversized message from the supervisor", 0);
-    *fd = -1;
+    *nfds = 0;
+    int extra = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
         size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         for (size_t i = 0; i < count; i++) {
             int got;
             memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-            if (*fd < 0) *fd = got; else close(got); /* only one is expected */
+            if (*nfds < max_fds) fds[(*nfds)++] = got; else { close(got); extra = 1; }
         }
     }
+    if (extra) die("more descriptors from the supervisor than the plan names", 0);
     return (size_t)n;
 }
 
@@ -395,22 +405,45 @@ int main(int argc, char **argv)
     send_msg(sock, hello, 16 + tlen, -1);
 
     static unsigned char buf[MSG_MAX];
-    int landlock_fd = -1;
-    size_t n = recv_msg(sock, buf, sizeof buf, &landlock_fd);
+    int fds[MAX_FDS], nfds = 0;
+    size_t n = recv_msg(sock, buf, sizeof buf, fds, MAX_FDS, &nfds);
     check_reject(buf, n);
     if (n < 12 || memcmp(buf, "PLAN", 4) != 0) die("malformed plan from the supervisor", 0);
     uint32_t flags = get_u32(buf + 4), count = get_u32(buf + 8);
     size_t off = 12;
     uint64_t keep_caps = ~(uint64_t)0;
     if (flags & PLAN_CAPS) {
-        if (n < 20) die("malformed plan from the supervisor", 0);
-        keep_caps = (uint64_t)get_u32(buf + 12) | (uint64_t)get_u32(buf + 16) << 32;
-        off = 20;
+        if (n < off + 8) die("malformed plan from the supervisor", 0);
+        keep_caps = (uint64_t)get_u32(buf + off) | (uint64_t)get_u32(buf + off + 4) << 32;
+        off += 8;
+    }
+    static char cwd[SESSION_NS_MAX_CWD + 1];
+    if (flags & PLAN_SETNS_MNT) {
+        if (n < off + 4) die("malformed plan from the supervisor", 0);
+        uint32_t clen = get_u32(buf + off);
+        off += 4;
+        if (clen > SESSION_NS_MAX_CWD || n < off + clen) die("malformed working directory in the plan", 0);
+        memcpy(cwd, buf + off, clen);
+        cwd[clen] = '\0';
+        if (memchr(cwd, '\0', clen)) die("malformed working directory in the plan", 0);
+        off += clen;
     }
     if (count == 0 || count > MAX_INSNS || n != off + (size_t)count * sizeof(struct sock_filter))
         die("malformed BPF program in the plan", 0);
-    if ((flags & PLAN_LANDLOCK) && landlock_fd < 0) die("plan names a Landlock ruleset but no fd came with it", 0);
-    if (!(flags & PLAN_LANDLOCK) && landlock_fd >= 0) { close(landlock_fd); landlock_fd = -1; }
+    /* Descriptors come in a fixed order, one per plan item that names one. */
+    int expected = ((flags & PLAN_LANDLOCK) != 0) + ((flags & PLAN_SETNS_MNT) != 0) + ((flags & PLAN_SETNS_NET) != 0);
+    if (nfds != expected) die("the plan's descriptors do not match its items", 0);
+    int k_fd = 0;
+    int landlock_fd = (flags & PLAN_LANDLOCK) ? fds[k_fd++] : -1;
+    struct session_ns ns = { .mnt_fd = -1, .net_fd = -1, .cwd = NULL };
+    if (flags & PLAN_SETNS_MNT) { ns.mnt_fd = fds[k_fd++]; ns.cwd = cwd; }
+    if (flags & PLAN_SETNS_NET) ns.net_fd = fds[k_fd++];
+
+    /* First of all (still privileged, before the filter forbids setns): the session's namespaces.
+     * PID-namespaced commands then unshare from inside them. */
+    const char *ns_err = NULL;
+    int ns_errno = session_ns_join(&ns, &ns_err);
+    if (ns_err) die(ns_err, ns_errno);
 
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
@@ -450,9 +483,8 @@ int main(int argc, char **argv)
     send_msg(sock, lstn, sizeof lstn, listens ? listener : -1);
     if (listens) close(listener);
 
-    int extra = -1;
-    n = recv_msg(sock, buf, sizeof buf, &extra);
-    if (extra >= 0) close(extra);
+    n = recv_msg(sock, buf, sizeof buf, fds, MAX_FDS, &nfds);
+    for (int k = 0; k < nfds; k++) close(fds[k]);
     check_reject(buf, n);
     if (n != 4 || memcmp(buf, "ARMD", 4) != 0) die("no arming acknowledgement from the supervisor", 0);
 

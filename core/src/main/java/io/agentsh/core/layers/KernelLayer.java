@@ -5,9 +5,11 @@ import io.agentsh.core.exec.CommandLauncher;
 import io.agentsh.core.exec.LaunchPlan;
 import io.agentsh.core.exec.LaunchRequest;
 import io.agentsh.core.kernel.detect.MechanismProbes;
+import io.agentsh.core.kernel.masks.ReadMasks;
 import io.agentsh.core.kernel.supervisor.ArmingPlan;
 import io.agentsh.core.kernel.supervisor.EngineKernelPolicy;
 import io.agentsh.core.kernel.supervisor.KernelPlans;
+import io.agentsh.core.kernel.supervisor.NamespaceJoin;
 import io.agentsh.core.kernel.supervisor.PendingArm;
 import io.agentsh.core.kernel.supervisor.SupervisionBackend;
 import io.agentsh.core.kernel.supervisor.SupervisorOptions;
@@ -40,7 +42,20 @@ import java.util.logging.Logger;
 public final class KernelLayer implements CommandLauncher, SessionListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KernelLayer.class.getName());
 
-    private record SessionPlan(SessionPolicy policy, ArmingPlan plan) {}
+    /**
+     * A session's plans for one policy version: {@code masks} is set when reads are decided in the
+     * kernel (the masked plan, its masks applied in the session's mount namespace).
+     */
+    private record SessionPlan(SessionPolicy policy, KernelPlans.SessionPlans plans, ReadMasks masks, Path mountNs) {
+        void close() {
+            if (masks != null) masks.close();
+            if (plans.trapping().landlock() != null) plans.trapping().landlock().close();
+            if (plans.masked() != null && plans.masked().landlock() != null) plans.masked().landlock().close();
+        }
+    }
+
+    /** The plan a command gets, and the mount namespace it joins with it (null: none). */
+    private record Chosen(ArmingPlan plan, Path mountNs) {}
 
     private final Daemon daemon;
     private final ServerConfig config;
@@ -48,13 +63,20 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final Path runtimeDir;
     private final SupervisorOptions options;
     private final CgroupLayer cgroups;
+    private final MountNamespaceLayer mountNamespaces;
     private final SupervisionBackend backend;
+    private final ProcessNamespaces processNamespaces;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
+    /** Notifications served by supervisors whose tree has ended, per kind of plan (reads trapped / in the kernel). */
+    private final java.util.concurrent.atomic.LongAdder trappedNotifications = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder maskedNotifications = new java.util.concurrent.atomic.LongAdder();
 
     private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options,
-                        CgroupLayer cgroups, SupervisionBackend backend) {
+                        CgroupLayer cgroups, MountNamespaceLayer mountNamespaces, SupervisionBackend backend) {
         this.daemon = daemon;
+        this.mountNamespaces = mountNamespaces;
         this.backend = backend;
+        this.processNamespaces = ProcessNamespaces.fromConfig(config);
         this.cgroups = cgroups;
         this.config = config;
         this.wrapper = wrapper;
@@ -62,7 +84,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         this.options = options;
     }
 
-    /** True when the config asks for kernel enforcement of commands (seccomp or ptrace; SecurityModes picks the backend). */
+    /** True when the config asks for kernel enforcement of commands (seccomp, or ptrace, which we serve with seccomp). */
     public static boolean wanted(ServerConfig cfg) {
         String mode = cfg.string("security.mode");
         return cfg.bool("sandbox.enabled") && (cfg.bool("sandbox.seccomp.enabled") || cfg.bool("sandbox.ptrace.enabled")
@@ -74,6 +96,12 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
      * be armed and degraded mode is allowed (a warning is logged).
      */
     public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options) {
+        return install(daemon, cfg, options, null);
+    }
+
+    /** As above; {@code mountNamespaces} (may be null) gives sessions the mount namespace their commands join. */
+    public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options,
+                                      MountNamespaceLayer mountNamespaces) {
         if (!wanted(cfg)) return null;
         String notArmable = unavailableReason();
         SecurityModes.Selection mode = null;
@@ -105,21 +133,38 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             return null;
         }
         KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options,
-                CgroupLayer.install(cfg, daemon.audit()), mode.backend());
+                CgroupLayer.install(cfg, daemon.audit()), mountNamespaces, mode.backend());
         daemon.sessions().addListener(k);
         daemon.execService().launcher(k);
         daemon.shimRoute().arming(k::armShell);
         daemon.addLayer(k);
+        daemon.metrics().addSource(k::prometheus);
         LOG.info("kernel enforcement: commands armed by " + k.wrapper + " (mode " + mode.mode() + ", backend "
                 + mode.backend().name().toLowerCase() + (cfg.bool("landlock.enabled") ? ", Landlock when the kernel has it" : "") + ")");
         return k;
     }
 
-    /** Without the wrapper nothing can be armed; which mechanism serves the tree is SecurityModes' choice. */
+    /**
+     * {@code agentsh_seccomp_notifications_total{reads="trapped|kernel"}}: notifications the
+     * supervisors served for commands whose tree has ended, by where the session's reads are
+     * decided. A read-only open in a session whose reads are decided in the kernel adds nothing.
+     */
+    String prometheus() {
+        return "# HELP agentsh_seccomp_notifications_total Seccomp notifications served (finished command trees).\n"
+                + "# TYPE agentsh_seccomp_notifications_total counter\n"
+                + "agentsh_seccomp_notifications_total{reads=\"trapped\"} " + trappedNotifications.sum() + "\n"
+                + "agentsh_seccomp_notifications_total{reads=\"kernel\"} " + maskedNotifications.sum() + "\n";
+    }
+
+    private void count(PendingArm arm, boolean masked) {
+        arm.armed().thenAccept(sup -> sup.done().whenComplete((v, x) ->
+                (masked ? maskedNotifications : trappedNotifications).add(sup.handledCount())));
+    }
+
     static String unavailableReason() {
         Path w = MechanismProbes.findWrapper();
         if (w == null || !Files.isExecutable(w)) return "agentsh-exec-wrapper not installed";
-        return null;
+        return null; // which mechanism serves the tree (and whether it works) is SecurityModes' choice
     }
 
     private static Path runtimeDir(Daemon daemon) {
@@ -133,16 +178,17 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     @Override
     public LaunchPlan plan(LaunchRequest r) throws LaunchException {
         Session s = session(r.sessionId());
-        ArmingPlan ap = plan(s);
+        Chosen ap = choose(s, plan(s), true);
         CgroupLayer.Placed cg = place(s, r.commandId());
         PendingArm arm;
         try {
-            arm = open(s, r.commandId(), ap, cg);
+            arm = open(s, r.commandId(), ap.plan(), cg, join(s, ap.mountNs(), r.workingDir() == null ? "" : r.workingDir().toString()));
         } catch (LaunchException e) {
             if (cg != null) cg.finish();
             throw e;
         }
-        List<String> argv = withPrefix(s, arm.argv(r.executable(), r.argv0(), r.args()));
+        count(arm, ap.mountNs() != null);
+        List<String> argv = arm.argv(r.executable(), r.argv0(), r.args());
         return new LaunchPlan(argv, r.env(), r.workingDir(), new LaunchPlan.Listener() {
             private volatile Map<String, Object> resources = Map.of();
 
@@ -168,16 +214,19 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     /** Shim path: the caller (pid) execs the wrapper in place; it keeps its session and terminal. */
     List<String> armShell(Session s, String commandId, int pid, String path, String argv0, List<String> args)
             throws LaunchException {
-        ArmingPlan p = plan(s);
+        Chosen c = choose(s, plan(s), canJoinMountNamespace(pid));
+        ArmingPlan p = c.plan();
         CgroupLayer.Placed cg = place(s, commandId);
         PendingArm arm;
         try {
-            arm = open(s, commandId, p.withoutSetsid(), cg);
+            // The shell execs the wrapper in place: its own working directory is the one to re-enter.
+            arm = open(s, commandId, p.withoutSetsid(), cg, join(s, c.mountNs(), ""));
         } catch (LaunchException e) {
             if (cg != null) cg.finish();
             throw e;
         }
         arm.started(pid);
+        count(arm, c.mountNs() != null);
         arm.armed().whenComplete((sup, e) -> {
             if (e != null) {
                 LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
@@ -187,28 +236,66 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
                 sup.done().whenComplete((v, x) -> cg.finish());
             }
         });
-        return withPrefix(s, arm.argv(path, argv0, args));
+        return arm.argv(path, argv0, args);
     }
 
     private CgroupLayer.Placed place(Session s, String commandId) throws LaunchException {
         return cgroups == null ? null : cgroups.place(s, commandId);
     }
 
-    /** The session's launch prefix (network namespace entry) before the wrapper, which execs in place. */
-    private static List<String> withPrefix(Session s, List<String> argv) {
-        List<String> prefix = s.launchPrefix();
-        if (prefix.isEmpty()) return argv;
-        List<String> out = new java.util.ArrayList<>(prefix.size() + argv.size());
-        out.addAll(prefix);
-        out.addAll(argv);
-        return out;
+    /**
+     * The masked plan (reads decided in the kernel) when the session has one, its masks are in
+     * place (refreshed: the host may have replaced a masked file since the last command) and the
+     * caller can join a mount namespace; otherwise the trapping plan.
+     */
+    private Chosen choose(Session s, SessionPlan sp, boolean canJoin) {
+        if (sp.masks() != null && canJoin) {
+            try {
+                sp.masks().refresh();
+                return new Chosen(processNamespaces.applyTo(sp.plans().masked()), sp.mountNs());
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("session " + s.id() + ": read masks cannot be refreshed (" + e.getMessage()
+                        + "); this command's reads are trapped");
+            }
+        }
+        return new Chosen(processNamespaces.applyTo(sp.plans().trapping()), null);
     }
 
-    private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg) throws LaunchException {
+    /** setns into a mount namespace needs CAP_SYS_ADMIN and CAP_SYS_CHROOT (a shim shell of an unprivileged user has neither). */
+    static boolean canJoinMountNamespace(int pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (!l.startsWith("CapEff:")) continue;
+                long eff = Long.parseUnsignedLong(l.substring(7).trim(), 16);
+                return (eff & (1L << 21)) != 0 && (eff & (1L << 18)) != 0;
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /**
+     * The namespaces a command of the session joins (the wrapper's SETNS items): the session's
+     * mount namespace (masked reads) and network namespace (transparent network mode). Opened per
+     * command; PendingArm closes them.
+     */
+    private NamespaceJoin join(Session s, Path mountNs, String cwd) throws LaunchException {
+        Path net = s.networkNamespace();
+        if (net == null && mountNs == null) return NamespaceJoin.NONE;
+        try {
+            return NamespaceJoin.open(mountNs, net, cwd);
+        } catch (IOException e) {
+            throw new LaunchException("cannot join the session's namespaces: " + e.getMessage());
+        }
+    }
+
+    private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg, NamespaceJoin join)
+            throws LaunchException {
         try {
             return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
                     new AuditEnforcementEvents(daemon.audit(), commandId), options,
-                    cg == null ? pid -> { } : cg::join);
+                    cg == null ? pid -> { } : cg::join, join);
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());
         }
@@ -225,41 +312,61 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         throw new LaunchException("the session's policy has no compiled engine for the kernel supervisor");
     }
 
-    /** The session's plan for its current policy; rebuilt after a policy reload. */
-    private ArmingPlan plan(Session s) throws LaunchException {
+    /** The session's plans for its current policy; rebuilt after a policy reload. */
+    private SessionPlan plan(Session s) throws LaunchException {
         SessionPolicy current = s.policy().get();
         SessionPlan cached = plans.get(s.id());
-        if (cached != null && cached.policy() == current) return cached.plan();
-        Engine engine = engine(s);
-        ArmingPlan plan;
-        try {
-            plan = ProcessNamespaces.fromConfig(config).applyTo(KernelPlans.forSession(config, engine.policy(),
-                    engine.options().variables(), new EngineKernelPolicy(engine), s.workspace().toString(), backend));
-        } catch (IOException | RuntimeException e) {
-            throw new LaunchException("cannot build the kernel plan: " + e.getMessage());
+        if (cached != null && cached.policy() == current) return cached;
+        synchronized (s) {
+            cached = plans.get(s.id());
+            if (cached != null && cached.policy() == current) return cached;
+            Engine engine = engine(s);
+            KernelPlans.SessionPlans built;
+            try {
+                built = KernelPlans.forSession(config, engine, new EngineKernelPolicy(engine), s.workspace().toString(),
+                        mountNamespaces != null, backend);
+            } catch (IOException | RuntimeException e) {
+                throw new LaunchException("cannot build the kernel plan: " + e.getMessage());
+            }
+            ReadMasks masks = null;
+            Path ns = null;
+            if (built.masked() != null) {
+                try {
+                    var mnt = mountNamespaces.forSession(s);
+                    masks = ReadMasks.apply(mnt, built.reads(), path -> engine.isProtectedPath(path, -1));
+                    ns = mnt.path();
+                    LOG.info("session " + s.id() + ": reads decided in the kernel (" + built.reads().masks().size()
+                            + " masks, Landlock read roots " + built.reads().landlockRead() + ")");
+                } catch (IOException | RuntimeException e) {
+                    LOG.warning("session " + s.id() + ": read masks cannot be applied (" + e.getMessage()
+                            + "); reads are trapped");
+                }
+            } else {
+                LOG.info("session " + s.id() + ": reads trapped and decided by the supervisor (" + built.reads().reason() + ")");
+            }
+            SessionPlan plan = new SessionPlan(current, built, masks, ns);
+            SessionPlan old = plans.put(s.id(), plan);
+            // An older plan's ruleset may still be on its way to a wrapper; it is closed with the session.
+            if (old != null) retired.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(old);
+            return plan;
         }
-        SessionPlan old = plans.put(s.id(), new SessionPlan(current, plan));
-        // An older plan's ruleset may still be on its way to a wrapper; it is closed with the session.
-        if (old != null && old.plan().landlock() != null) retired.computeIfAbsent(s.id(), k -> new java.util.ArrayList<>())
-                .add(old.plan());
-        return plan;
     }
 
-    private final Map<String, List<ArmingPlan>> retired = new ConcurrentHashMap<>();
+    private final Map<String, List<SessionPlan>> retired = new ConcurrentHashMap<>();
 
     @Override
     public void destroyed(Session s) {
         SessionPlan p = plans.remove(s.id());
-        if (p != null && p.plan().landlock() != null) p.plan().landlock().close();
-        List<ArmingPlan> old = retired.remove(s.id());
-        if (old != null) for (ArmingPlan a : old) a.landlock().close();
+        if (p != null) p.close();
+        List<SessionPlan> old = retired.remove(s.id());
+        if (old != null) for (SessionPlan a : old) a.close();
     }
 
     @Override
     public void close() {
         for (String id : List.copyOf(plans.keySet())) {
             SessionPlan p = plans.remove(id);
-            if (p != null && p.plan().landlock() != null) p.plan().landlock().close();
+            if (p != null) p.close();
         }
     }
 }

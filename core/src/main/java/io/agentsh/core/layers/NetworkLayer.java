@@ -15,7 +15,6 @@ import io.agentsh.proxy.net.ProxyConfig;
 import io.agentsh.proxy.net.SessionNetwork;
 import io.agentsh.policy.ServerConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -29,14 +28,13 @@ import java.util.logging.Logger;
  * its URL is the session's proxy_url), closed with the session; NetEvents into the audit log
  * with the session's running command; the layer's counters on /metrics.
  *
- * <p>Transparent mode ({@code intercept_mode: all}): commands are placed in the session's network
- * namespace by {@code nsenter --net=PATH} in front of the exec wrapper (the wrapper itself has no
- * netns step yet). Commands the kernel layer does not launch are not placed there.
+ * <p>Transparent mode ({@code intercept_mode: all}): the session's network namespace goes into
+ * {@link Session#networkNamespace()}; the kernel layer has every command join it (the exec
+ * wrapper's SETNS item, before it is armed). Commands the kernel layer does not launch are not
+ * placed there.
  */
 public final class NetworkLayer implements SessionListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(NetworkLayer.class.getName());
-
-    private static final java.nio.file.Path NSENTER = java.nio.file.Path.of("/usr/bin/nsenter");
 
     private final Daemon daemon;
     private final NetworkService service;
@@ -65,10 +63,10 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         InetSocketAddress listenAddr = listen == null || listen.isBlank() ? null : parse(listen);
         boolean transparentAsked = "all".equals(cfg.string("sandbox.network.intercept_mode"))
                 || cfg.bool("sandbox.network.transparent.enabled");
-        boolean transparent = transparentAsked && Files.isExecutable(NSENTER);
+        boolean transparent = transparentAsked && KernelLayer.wanted(cfg);
         if (transparentAsked && !transparent) {
-            LOG.warning("sandbox.network: transparent interception asked for, but " + NSENTER + " is missing, so "
-                    + "commands cannot join the session network namespace; sessions use the explicit proxy");
+            LOG.warning("sandbox.network: transparent interception asked for, but kernel enforcement (the exec wrapper, "
+                    + "which joins commands to the session network namespace) is off; sessions use the explicit proxy");
         }
         NetworkLayer[] self = new NetworkLayer[1];
         NetworkService svc = NetworkService.start(ProxyConfig.of(dns), e -> { if (self[0] != null) self[0].event(e); },
@@ -99,9 +97,8 @@ public final class NetworkLayer implements SessionListener, AutoCloseable {
         networks.put(s.id(), net);
         s.layerEnv().putAll(net.environment());
         s.networkProxyUrl(net.proxyUrl());
-        // Transparent mode: commands start in the session's namespace (nsenter execs in place, so
-        // the exec wrapper after it keeps the pid the kernel layer armed).
-        net.netnsPath().ifPresent(p -> s.launchPrefix(List.of(NSENTER.toString(), "--net=" + p, "--")));
+        // Transparent mode: the exec wrapper joins every command to the session's namespace.
+        net.netnsPath().ifPresent(s::networkNamespace);
     }
 
     /**

@@ -86,16 +86,16 @@ public final class Session {
      */
     public Map<String, String> layerEnv() { return layerEnv; }
 
-    private volatile java.util.List<String> launchPrefix = java.util.List.of();
+    private volatile java.nio.file.Path networkNamespace;
 
     /**
-     * A program (with its arguments) every command of the session is started through before the
-     * exec wrapper, e.g. {@code nsenter --net=PATH --} to place it in the session's network
-     * namespace. It must exec its last argument in place (same pid). Empty: none.
+     * The session's network namespace (a file that pins it, e.g. the network layer's netns in
+     * transparent mode), or null. The kernel layer has every command join it through the exec
+     * wrapper's SETNS plan item (docs/interfaces.md section 3).
      */
-    public java.util.List<String> launchPrefix() { return launchPrefix; }
+    public java.nio.file.Path networkNamespace() { return networkNamespace; }
 
-    public void launchPrefix(java.util.List<String> prefix) { launchPrefix = java.util.List.copyOf(prefix); }
+    public void networkNamespace(java.nio.file.Path netns) { networkNamespace = netns; }
 
     public ProxyInfo proxy() { return proxy; }
 

@@ -2,12 +2,15 @@ package io.agentsh.core.kernel.supervisor;
 
 import io.agentsh.core.kernel.bpf.SeccompAction;
 import io.agentsh.core.kernel.bpf.SeccompFilterBuilder;
+import io.agentsh.core.kernel.masks.ReadPlan;
+import io.agentsh.core.kernel.masks.ReadPlanCompiler;
 import io.agentsh.core.kernel.landlock.LandlockAbi;
 import io.agentsh.core.kernel.landlock.LandlockConfig;
 import io.agentsh.core.kernel.landlock.LandlockRuleset;
 import io.agentsh.core.kernel.landlock.LandlockRulesetBuilder;
 import io.agentsh.core.kernel.landlock.PolicyLandlockPaths;
 import io.agentsh.core.kernel.seccomp.SyscallSets;
+import io.agentsh.policy.Engine;
 import io.agentsh.policy.Policy;
 import io.agentsh.policy.ServerConfig;
 import java.io.IOException;
@@ -42,12 +45,60 @@ public final class KernelPlans {
             ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
         }
         long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
-        var program = switch (backend) {
+        return new ArmingPlan(program(filter, backend), ruleset, true, keep, false, backend);
+    }
+
+    /** The filter for the backend: USER_NOTIF, TRACE, or TRACE for exec and USER_NOTIF for the rest (hybrid). */
+    private static io.agentsh.core.kernel.bpf.BpfProgram program(io.agentsh.core.kernel.bpf.FilterSpec filter, SupervisionBackend backend) {
+        return switch (backend) {
             case SECCOMP -> SeccompFilterBuilder.build(filter);
             case PTRACE -> SeccompFilterBuilder.build(filter, SeccompAction.TRACE, java.util.Set.of());
             case HYBRID -> SeccompFilterBuilder.build(filter, SeccompAction.USER_NOTIF, SyscallSets.EXEC);
         };
-        return new ArmingPlan(program, ruleset, true, keep, false, backend);
+    }
+
+    /**
+     * A session's plans: {@code trapping} (read-only opens trapped and decided by the supervisor,
+     * as {@link #forSession} builds it) and, when the engine's read decisions can all be made in
+     * the kernel ({@link ReadPlan#complete()}) and {@code mountNamespaces} is true, {@code masked}:
+     * read-only opens stay in the kernel, Landlock's read rules are exactly the plan's, and the
+     * command must run in the session's mount namespace with {@code reads}' masks applied.
+     * Close both plans' rulesets with the session.
+     */
+    public record SessionPlans(ArmingPlan trapping, ArmingPlan masked, ReadPlan reads) {}
+
+    public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
+                                          boolean mountNamespaces) throws IOException {
+        return forSession(cfg, engine, kernelPolicy, workspace, mountNamespaces, SupervisionBackend.SECCOMP);
+    }
+
+    /** As above, both plans for {@code backend} (ptrace: the trapped syscalls return SECCOMP_RET_TRACE). */
+    public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
+                                          boolean mountNamespaces, SupervisionBackend backend) throws IOException {
+        Policy policy = engine.policy();
+        Map<String, String> variables = engine.options().variables();
+        ArmingPlan trapping = forSession(cfg, policy, variables, kernelPolicy, workspace, backend);
+        long keep = trapping.keepCapabilities();
+        boolean landlock = trapping.landlock() != null;
+        LandlockConfig lc = landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace);
+        // Execute, write and device rules grant reading too (LandlockRulesetBuilder): the plan must see them.
+        List<String> otherReads = new ArrayList<>(lc.allowExecute());
+        otherReads.addAll(lc.allowWrite());
+        otherReads.addAll(lc.devicePaths());
+        ReadPlan reads = !mountNamespaces ? ReadPlan.incomplete("no per-session mount namespaces in this daemon")
+                : ReadPlanCompiler.compile(engine, new ReadPlanCompiler.Inputs(landlock, otherReads, keep,
+                        cfg.bool("sandbox.namespaces.pid"), false, workspace));
+        if (!reads.complete()) return new SessionPlans(trapping, null, reads);
+        List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
+        var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block, false,
+                kernelPolicy.governsUnixSockets());
+        LandlockRuleset ruleset = null;
+        if (landlock) {
+            ruleset = LandlockRulesetBuilder.build(new LandlockConfig(reads.landlockRead(), lc.allowWrite(), lc.allowExecute(),
+                    lc.denyPaths(), lc.devicePaths(), lc.allowConnectTcp(), lc.connectPorts(), lc.allowBindTcp(), lc.bindPorts(),
+                    lc.scopeSignals(), lc.scopeAbstractUnix()));
+        }
+        return new SessionPlans(trapping, new ArmingPlan(program(filter, backend), ruleset, true, keep, false, backend), reads);
     }
 
     static LandlockConfig landlockConfig(ServerConfig cfg, PolicyLandlockPaths fromPolicy, String workspace) {

@@ -67,6 +67,28 @@ public final class PendingArm implements AutoCloseable {
 
     public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
                                   EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws IOException {
+        return open(wrapper, runtimeDir, sessionId, policy, plan, events, options, beforeExec, NamespaceJoin.NONE);
+    }
+
+    /**
+     * As above; the command first joins the namespaces of {@code join} (the wrapper's SETNS plan
+     * items). The join's descriptors are this object's from now on: closed once sent, or when
+     * arming fails.
+     */
+    public static PendingArm open(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                  EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec,
+                                  NamespaceJoin join) throws IOException {
+        try {
+            return start(wrapper, runtimeDir, sessionId, policy, plan, events, options, beforeExec, join);
+        } catch (IOException | RuntimeException e) {
+            join.close();
+            throw e;
+        }
+    }
+
+    private static PendingArm start(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                    EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec,
+                                    NamespaceJoin join) throws IOException {
         Files.createDirectories(runtimeDir);
         Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
         byte[] t = new byte[32];
@@ -77,7 +99,11 @@ public final class PendingArm implements AutoCloseable {
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         PendingArm a = new PendingArm(wrapper, sock, token, server);
         Thread.ofPlatform().daemon().name("agentsh-arm-" + token.substring(0, 8))
-                .start(() -> a.serve(sessionId, policy, plan, events, options, beforeExec));
+                .start(() -> {
+                    try (join) {
+                        a.serve(sessionId, policy, plan, events, options, beforeExec, join);
+                    }
+                });
         return a;
     }
 
@@ -107,7 +133,7 @@ public final class PendingArm implements AutoCloseable {
     }
 
     private void serve(String sessionId, KernelPolicy policy, ArmingPlan plan, EnforcementEvents events, SupervisorOptions options,
-                       BeforeExec beforeExec) {
+                       BeforeExec beforeExec, NamespaceJoin join) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARM_TIMEOUT_MS);
         try (SeqpacketSocket srv = server) {
             SeqpacketSocket conn = null;
@@ -117,7 +143,7 @@ public final class PendingArm implements AutoCloseable {
                 conn = srv.accept(100);
             }
             try (SeqpacketSocket c = conn) {
-                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec));
+                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec, join));
             }
         } catch (IOException | RuntimeException e) {
             armed.completeExceptionally(e);
@@ -133,7 +159,8 @@ public final class PendingArm implements AutoCloseable {
     }
 
     private TreeSupervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
-                                 EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec) throws Exception {
+                                     EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec,
+                                     NamespaceJoin join) throws Exception {
         int peer = c.peerPid();
         WrapperProtocol.Hello hello = WrapperProtocol.parseHello(c.receive(ARM_TIMEOUT_MS).data());
         long expected;
@@ -151,7 +178,9 @@ public final class PendingArm implements AutoCloseable {
         // A PID-namespaced command adds a rule for its own /proc: it gets a copy of the ruleset.
         try (var own = plan.pidNamespace() && plan.landlock() != null ? plan.landlock().copy() : null) {
             var rs = own != null ? own : plan.landlock();
-            c.send(WrapperProtocol.plan(plan.flags(), plan.program(), plan.keepCapabilities()), rs != null ? rs.fd() : -1);
+            int[] fds = java.util.stream.IntStream.of(rs != null ? rs.fd() : -1, join.mountFd(), join.netFd())
+                    .filter(fd -> fd >= 0).toArray();
+            c.send(WrapperProtocol.plan(plan.flags() | join.flags(), plan.program(), plan.keepCapabilities(), join.cwd()), fds);
         }
         var m = c.receive(ARM_TIMEOUT_MS);
         boolean listenerExpected = plan.backend() != SupervisionBackend.PTRACE;

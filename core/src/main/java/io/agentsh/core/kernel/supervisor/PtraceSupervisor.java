@@ -260,10 +260,10 @@ public final class PtraceSupervisor implements TreeSupervisor {
 
     private static boolean sameObject(FsCalls fs, int rootFd, int tid, int fd, String expected) {
         long[] got = new long[2], want = new long[2];
-        if (fs.statIdentity(FsCalls.AT_FDCWD, "/proc/" + tid + "/fd/" + fd, 0, got) < 0) return false;
+        if (fs.statDevIno(FsCalls.AT_FDCWD, "/proc/" + tid + "/fd/" + fd, 0, got) < 0) return false;
         String rel = ResolvedPath.relative(expected);
-        if (fs.statIdentity(rootFd, rel, 0, want) == 0 && got[0] == want[0] && got[1] == want[1]) return true;
-        return fs.statIdentity(rootFd, rel, FsCalls.AT_SYMLINK_NOFOLLOW, want) == 0 && got[0] == want[0] && got[1] == want[1];
+        if (fs.statDevIno(rootFd, rel, 0, want) == 0 && got[0] == want[0] && got[1] == want[1]) return true;
+        return fs.statDevIno(rootFd, rel, FsCalls.AT_SYMLINK_NOFOLLOW, want) == 0 && got[0] == want[0] && got[1] == want[1];
     }
 
     private void apply(Ptrace pt, PtraceResponder.Answer a) {

@@ -12,8 +12,10 @@ import java.util.Arrays;
  * little-endian integers, 4-byte ASCII tags:
  * <pre>
  * wrapper -> daemon  HELO u32 version=1, u32 pid, u32 token_len, token
- * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS], sock_filter[insn_count]
- *                    (+SCM_RIGHTS landlock fd)
+ * daemon  -> wrapper PLAN u32 flags, u32 insn_count, [u64 keep_caps if CAPS],
+ *                    [u32 cwd_len, cwd bytes if SETNS_MNT], sock_filter[insn_count]
+ *                    (+SCM_RIGHTS, in this order: landlock fd if LANDLOCK, mount ns fd if SETNS_MNT,
+ *                    net ns fd if SETNS_NET)
  *                    RJCT reason
  * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS/PTRACE the forked child's pid) (+SCM_RIGHTS listener fd; none with PTRACE)
  * daemon  -> wrapper ARMD | RJCT reason
@@ -28,13 +30,22 @@ public final class WrapperProtocol {
     /** New PID + mount namespace with a fresh /proc; LSTN then carries the exec'ing child's pid. */
     public static final int PLAN_PIDNS = 0x10;
     /**
+     * setns() into the session's mount namespace (fd over SCM_RIGHTS) first of all, then chdir() to
+     * the cwd the plan carries (empty: the wrapper's own working directory from before the setns).
+     */
+    public static final int PLAN_SETNS_MNT = 0x20;
+    /** setns() into the session's network namespace (fd over SCM_RIGHTS), before the mount namespace. */
+    public static final int PLAN_SETNS_NET = 0x40;
+    /** Longest cwd the wrapper accepts (PATH_MAX). */
+    public static final int MAX_CWD = 4096;
+    /**
      * The program returns SECCOMP_RET_TRACE (no listener): the wrapper forks (the parent relays),
      * the child installs the filter, sends LSTN with its pid and no fd, and waits for ARMD, which
      * the daemon sends once its tracer has PTRACE_SEIZEd the child.
      */
-    public static final int PLAN_PTRACE = 0x20;
+    public static final int PLAN_PTRACE = 0x80;
     /** With PTRACE: the filter also has a listener (exec traced, the rest notified); LSTN carries its fd. */
-    public static final int PLAN_HYBRID = 0x40;
+    public static final int PLAN_HYBRID = 0x100;
 
     private WrapperProtocol() {}
 
@@ -53,11 +64,20 @@ public final class WrapperProtocol {
     }
 
     public static byte[] plan(int flags, BpfProgram program, long keepCaps) {
+        return plan(flags, program, keepCaps, "");
+    }
+
+    /** {@code cwd} is sent only with {@link #PLAN_SETNS_MNT} (empty: the wrapper keeps its own). */
+    public static byte[] plan(int flags, BpfProgram program, long keepCaps, String cwd) {
         byte[] insns = program.toBytes();
         boolean caps = (flags & PLAN_CAPS) != 0;
-        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + insns.length).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] dir = (flags & PLAN_SETNS_MNT) != 0 ? cwd.getBytes(StandardCharsets.UTF_8) : null;
+        if (dir != null && dir.length > MAX_CWD) throw new IllegalArgumentException("cwd longer than " + MAX_CWD + " bytes");
+        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + (dir != null ? 4 + dir.length : 0) + insns.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
         b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size());
         if (caps) b.putLong(keepCaps);
+        if (dir != null) b.putInt(dir.length).put(dir);
         b.put(insns);
         return b.array();
     }

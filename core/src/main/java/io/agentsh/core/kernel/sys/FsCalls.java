@@ -55,10 +55,24 @@ public final class FsCalls {
     }
 
     /**
+     * {dev, ino, mode, mtime sec, mtime nsec} of {@code p} relative to {@code dirfd} (flags as for fstatat), or null with
+     * {@code errno[0]} set when it fails.
+     */
+    public long[] statIdentity(int dirfd, String p, int flags, int[] errno) {
+        long r = LinuxSyscalls.call(SyscallNumbers.NEWFSTATAT, dirfd, path(0, p), stat.address(), flags);
+        if (r < 0) {
+            errno[0] = (int) -r;
+            return null;
+        }
+        // st_dev, st_ino, st_mode, st_mtime (sec, nsec) of the x86_64 struct stat
+        return new long[] {stat.getLong(0), stat.getLong(8), stat.getInt(24) & 0xffffffffL, stat.getLong(88), stat.getLong(96)};
+    }
+
+    /**
      * stat relative to dirfd into {@code devIno} (st_dev, st_ino): which object a name (or a
      * /proc/PID/fd/N link) denotes. Returns 0 or -errno.
      */
-    public long statIdentity(int dirfd, String p, int flags, long[] devIno) {
+    public long statDevIno(int dirfd, String p, int flags, long[] devIno) {
         long r = LinuxSyscalls.call(SyscallNumbers.NEWFSTATAT, dirfd, path(0, p), stat.address(), flags);
         if (r < 0) return r;
         devIno[0] = stat.getLong(0);

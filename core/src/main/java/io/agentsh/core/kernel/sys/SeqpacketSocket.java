@@ -79,22 +79,29 @@ public final class SeqpacketSocket implements AutoCloseable {
 
     /** Sends one message, with {@code passFd} attached via SCM_RIGHTS when {@code >= 0}. */
     public void send(byte[] data, int passFd) throws IOException {
+        send(data, passFd >= 0 ? new int[] {passFd} : new int[0]);
+    }
+
+    /** Sends one message with every descriptor of {@code passFds} attached, in order, via SCM_RIGHTS. */
+    public void send(byte[] data, int[] passFds) throws IOException {
         Pointer buf = LinuxSyscalls.allocate(Math.max(1, data.length));
         buf.put(0, data, 0, data.length);
         Pointer iov = LinuxSyscalls.allocate(16);
         iov.putLong(0, buf.address());
         iov.putLong(8, data.length);
-        Pointer ctl = LinuxSyscalls.allocate(24);
+        int n = passFds.length;
+        int space = 16 + ((4 * n + 7) & ~7);     // CMSG_SPACE(n * sizeof(int))
+        Pointer ctl = LinuxSyscalls.allocate(Math.max(24, space));
         Pointer msg = LinuxSyscalls.allocate(56);
         msg.putLong(16, iov.address());
         msg.putLong(24, 1);
-        if (passFd >= 0) {
-            ctl.putLong(0, 20);           // cmsg_len = CMSG_LEN(sizeof(int))
+        if (n > 0) {
+            ctl.putLong(0, 16 + 4L * n);  // cmsg_len = CMSG_LEN(n * sizeof(int))
             ctl.putInt(8, SOL_SOCKET);
             ctl.putInt(12, SCM_RIGHTS);
-            ctl.putInt(16, passFd);
+            for (int i = 0; i < n; i++) ctl.putInt(16 + 4L * i, passFds[i]);
             msg.putLong(32, ctl.address());
-            msg.putLong(40, 24);          // CMSG_SPACE(sizeof(int))
+            msg.putLong(40, space);
         }
         long r;
         do {

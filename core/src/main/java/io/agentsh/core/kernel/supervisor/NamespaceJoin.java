@@ -1,0 +1,76 @@
+package io.agentsh.core.kernel.supervisor;
+
+import io.agentsh.core.kernel.sys.FsCalls;
+import io.agentsh.core.kernel.sys.LinuxSyscalls;
+import io.agentsh.core.kernel.sys.SyscallNumbers;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The namespaces one command joins before it is armed (the wrapper's SETNS plan items,
+ * docs/interfaces.md section 3): descriptors for the session's mount namespace and/or network
+ * namespace, opened per command from the files that keep them alive, sent over SCM_RIGHTS with the
+ * plan and closed here once sent. {@code cwd} is where the command runs inside the mount
+ * namespace (setns leaves the process at /, so the wrapper re-enters its directory by path);
+ * empty: the wrapper's own working directory as it was before the setns.
+ */
+public final class NamespaceJoin implements AutoCloseable {
+    public static final NamespaceJoin NONE = new NamespaceJoin(-1, -1, "");
+
+    private final int mountFd;
+    private final int netFd;
+    private final String cwd;
+
+    private NamespaceJoin(int mountFd, int netFd, String cwd) {
+        this.mountFd = mountFd;
+        this.netFd = netFd;
+        this.cwd = cwd == null ? "" : cwd;
+    }
+
+    /**
+     * Opens the namespace files (either may be null: that namespace is not joined).
+     * @throws IOException a file cannot be opened (the session's namespace is gone): the command must not run
+     */
+    public static NamespaceJoin open(Path mountNs, Path netNs, String cwd) throws IOException {
+        if (mountNs == null && netNs == null) return NONE;
+        if (cwd != null && cwd.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 4096) {
+            throw new IOException("working directory too long for the exec wrapper");
+        }
+        int m = mountNs == null ? -1 : openNs(mountNs);
+        int n;
+        try {
+            n = netNs == null ? -1 : openNs(netNs);
+        } catch (IOException e) {
+            if (m >= 0) LinuxSyscalls.close(m);
+            throw e;
+        }
+        return new NamespaceJoin(m, n, cwd);
+    }
+
+    private static int openNs(Path p) throws IOException {
+        var s = LinuxSyscalls.cString(p.toString());
+        long r = LinuxSyscalls.call(SyscallNumbers.OPENAT, FsCalls.AT_FDCWD, s.address(), FsCalls.O_RDONLY | FsCalls.O_CLOEXEC, 0);
+        if (r < 0) throw new IOException("open namespace " + p + ": errno " + (-r));
+        return (int) r;
+    }
+
+    public boolean joinsMount() { return mountFd >= 0; }
+
+    public boolean joinsNet() { return netFd >= 0; }
+
+    public String cwd() { return cwd; }
+
+    int mountFd() { return mountFd; }
+
+    int netFd() { return netFd; }
+
+    int flags() {
+        return (mountFd >= 0 ? WrapperProtocol.PLAN_SETNS_MNT : 0) | (netFd >= 0 ? WrapperProtocol.PLAN_SETNS_NET : 0);
+    }
+
+    @Override
+    public void close() {
+        if (mountFd >= 0) LinuxSyscalls.close(mountFd);
+        if (netFd >= 0) LinuxSyscalls.close(netFd);
+    }
+}
