@@ -5,8 +5,8 @@
 #   2. Maven build with the unit tests (Surefire summary)
 #   3. the .deb (scripts/build.sh, lintian included)
 #   4. the throwaway VM with the end-to-end security suite (packaging/testbed), twice: with the
-#      exe.dev config (seccomp user notification) and with config-ptrace.yaml (ptrace mode, PID
-#      namespaces); the closing suite line sums both runs
+#      exe.dev config (seccomp user notification, exec via the execve-only ptrace hybrid) and with
+#      config-ptrace.yaml (security.mode: ptrace); the closing suite line sums both runs
 #   5. the host-unchanged check over the whole run (unit tests included)
 # Exits non-zero if anything failed. Logs: dist/test-logs/.
 set -uo pipefail
