@@ -168,12 +168,25 @@ public record CgroupLayout(Path v2Mount, Path v2Own, Set<String> v2Controllers, 
         return out;
     }
 
-    /** rmdir every empty {@code prefix*} directory directly under {@code parent}. */
+    /**
+     * A cgroup made this recently may belong to another live daemon on the same hierarchy (the
+     * testbed VMs share the host's v1 hierarchies), still empty between its creation and the
+     * command joining it: sweeping it would make that join fail. Crash leftovers are older.
+     */
+    static final long SWEEP_MIN_AGE_MS = 10 * 60_000L;
+
+    /** rmdir every empty {@code prefix*} directory directly under {@code parent} older than {@link #SWEEP_MIN_AGE_MS}. */
     static int sweepDir(CgroupFs fs, Path parent, String prefix) {
         int n = 0;
+        long youngest = System.currentTimeMillis() - SWEEP_MIN_AGE_MS;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, prefix + "*")) {
             for (Path d : ds) {
                 if (!Files.isDirectory(d) || !fs.pids(d.resolve("cgroup.procs")).isEmpty()) continue;
+                try {
+                    if (Files.getLastModifiedTime(d).toMillis() > youngest) continue;
+                } catch (IOException e) {
+                    continue;
+                }
                 try {
                     fs.rmdir(d);
                     n++;

@@ -92,7 +92,12 @@ class V2BackendTest {
         fs.mkdir(root.resolve("agentsh-busy"));
         Files.writeString(root.resolve("agentsh-busy/cgroup.procs"), "77\n");
         fs.mkdir(root.resolve("other"));
+        fs.mkdir(root.resolve("agentsh-just-made")); // another daemon's, not joined yet: kept
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - CgroupLayout.SWEEP_MIN_AGE_MS - 60_000);
+        for (String d : java.util.List.of("agentsh-old-1", "agentsh-busy", "other")) Files.setLastModifiedTime(root.resolve(d), old);
         assertEquals(1, new V2Backend(fs, root, Set.of()).sweep("agentsh-"));
+        assertTrue(Files.exists(root.resolve("agentsh-just-made")));
         assertFalse(Files.exists(root.resolve("agentsh-old-1")));
         assertTrue(Files.exists(root.resolve("agentsh-busy")));
         assertTrue(Files.exists(root.resolve("other")));
