@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The reference's published agentsh workload in the throwaway VM, ungoverned and governed:
-#   bench/workload.sh [--json] [--deb FILE]
+#   bench/workload.sh [--json] [--deb FILE] [--config FILE]
+# --config: the server config in the VM (default: the testbed's exe.dev config; ptrace mode:
+# packaging/testbed/compat/exe.dev/config-ptrace.yaml).
 # 120 flat execs, 1,000 file operations in one exec, a git clone+grep+commit of a local repo,
 # 10 HTTP requests to a local server, 50 denied and 50 redirected commands, 20 four-level nested
 # shells, 10 fan-outs of 10; plus the shim's own overhead (`bash -c true`, median of 200).
@@ -13,6 +15,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --json) inner+=(--json); shift ;;
     --deb) args+=(--deb "$2"); shift 2 ;;
+    --config) args+=(--config "$2"); shift 2 ;;
     *) echo "workload.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done

@@ -40,6 +40,8 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <sys/syscall.h>
@@ -57,6 +59,8 @@
 #define PLAN_PIDNS 0x10u /* new PID + mount namespace, fresh /proc; LSTN carries the child's pid */
 #define PLAN_SETNS_MNT 0x20u /* join the session's mount namespace, chdir to the plan's cwd */
 #define PLAN_SETNS_NET 0x40u /* join the session's network namespace */
+#define PLAN_PTRACE 0x80u /* the program returns SECCOMP_RET_TRACE; the daemon PTRACE_SEIZEs the child */
+#define PLAN_HYBRID 0x100u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
 #define MAX_INSNS 4096u
 #define MAX_FDS 3
 #define MSG_MAX (28 + SESSION_NS_MAX_CWD + MAX_INSNS * sizeof(struct sock_filter))
@@ -172,6 +176,8 @@ static char *resolve_command(const char *cmd)
 static int install_filter(struct sock_fprog *prog, int killable)
 {
     unsigned long flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (killable < 0) /* ptrace: a prefilter returning SECCOMP_RET_TRACE, no listener */
+        return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog);
     if (killable) flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
     long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
     if (fd < 0 && errno == EINVAL && killable)
@@ -186,9 +192,12 @@ static int install_filter(struct sock_fprog *prog, int killable)
  * status (re-raising a fatal signal), so the daemon sees the command as its own child. The
  * parent runs no command code and is not reachable from inside the namespace. */
 static pid_t relay_target;
+static int relay_same_pgrp; /* the child shares our process group: the terminal signals it itself */
 
-static void relay_signal(int sig)
+static void relay_signal(int sig, siginfo_t *info, void *ctx)
 {
+    (void)ctx;
+    if (relay_same_pgrp && info && info->si_code == SI_KERNEL) return;
     if (relay_target > 0) kill(relay_target, sig);
 }
 
@@ -197,7 +206,7 @@ static void relay_child(pid_t child)
 {
     relay_target = child;
     static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGALRM };
-    struct sigaction sa = { .sa_handler = relay_signal };
+    struct sigaction sa = { .sa_sigaction = relay_signal, .sa_flags = SA_SIGINFO };
     sigemptyset(&sa.sa_mask);
     for (size_t k = 0; k < sizeof forwarded / sizeof forwarded[0]; k++) sigaction(forwarded[k], &sa, NULL);
     int st;
@@ -231,41 +240,104 @@ static void allow_new_proc(int landlock_fd)
     close(proc);
 }
 
-/* Returns, in the child only, the child's pid as the parent (and the daemon) see it. */
-static uint32_t enter_pid_namespace(int sock, int landlock_fd)
+/* Forks; the parent stays outside as the relay (exit status, signals), the child carries on
+ * arming and execs the command. With new_pidns the child is pid 1 of a new PID namespace with
+ * a fresh /proc. Under ptrace (PLAN_PTRACE) the fork is what keeps the traced command from being
+ * the daemon's own child: the daemon's tracer must be able to reap its tracees without taking
+ * an exit status the daemon's process runner waits for. Returns, in the child only, the
+ * child's pid as the parent (and the daemon) see it. */
+static uint32_t fork_relay(int sock, int landlock_fd, int new_pidns)
 {
-    if (unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) die("unshare(CLONE_NEWPID|CLONE_NEWNS)", errno);
+    if (new_pidns && unshare(CLONE_NEWPID | CLONE_NEWNS) != 0) die("unshare(CLONE_NEWPID|CLONE_NEWNS)", errno);
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0) die("pipe", errno);
     pid_t child = fork();
-    if (child < 0) die("fork into the PID namespace", errno);
+    if (child < 0) die(new_pidns ? "fork into the PID namespace" : "fork", errno);
     if (child > 0) {
         close(p[0]);
         uint32_t outer = (uint32_t)child;
         if (write(p[1], &outer, sizeof outer) != (ssize_t)sizeof outer) { kill(child, SIGKILL); die("pipe write", errno); }
         close(sock);
         if (landlock_fd >= 0) close(landlock_fd);
+        relay_same_pgrp = !new_pidns;
         relay_child(child); /* keeps p[1] open: the child sees POLLHUP only when this process is gone */
     }
     close(p[1]);
-    /* If the parent dies the namespace's init dies, and with it every process of the namespace. */
+    /* If the parent dies the command dies (in a PID namespace: its init, and so all of it). */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) die("prctl(PR_SET_PDEATHSIG)", errno);
     uint32_t outer = 0;
     ssize_t got;
     do got = read(p[0], &outer, sizeof outer); while (got < 0 && errno == EINTR);
-    if (got != (ssize_t)sizeof outer || outer == 0) die("no pid from the namespace parent", 0);
+    if (got != (ssize_t)sizeof outer || outer == 0) die("no pid from the relay parent", 0);
     struct pollfd pf = { .fd = p[0], .events = POLLIN };
-    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) die("the namespace parent is gone", 0);
+    if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) die("the relay parent is gone", 0);
     close(p[0]);
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
-    if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
-    if (landlock_fd >= 0) allow_new_proc(landlock_fd);
+    if (new_pidns) {
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("making the mount namespace private", errno);
+        if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) die("mounting /proc for the PID namespace", errno);
+        if (landlock_fd >= 0) allow_new_proc(landlock_fd);
+    }
     return outer;
+}
+
+/* The ptrace backend's whole mechanism, end to end, on a child: it installs a SECCOMP_RET_TRACE
+ * filter for getppid, we PTRACE_SEIZE it with TRACESECCOMP, read the stop with
+ * PTRACE_GET_SYSCALL_INFO and skip the call with -EPERM; the child checks it saw exactly that. */
+#ifndef PTRACE_GET_SYSCALL_INFO
+#define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
+static const char *probe_ptrace(void)
+{
+    int go[2];
+    if (pipe2(go, O_CLOEXEC) != 0) return "pipe";
+    pid_t c = fork();
+    if (c < 0) return "fork";
+    if (c == 0) {
+        close(go[1]);
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        struct sock_filter insns[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = { .len = sizeof insns / sizeof insns[0], .filter = insns };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) _exit(2);
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) _exit(3);
+        char b;
+        if (read(go[0], &b, 1) != 1) _exit(4);
+        long r = syscall(SYS_getppid);
+        _exit(r == -1 && errno == EPERM ? 0 : 5);
+    }
+    close(go[0]);
+    const char *res = "seize";
+    if (ptrace(PTRACE_SEIZE, c, 0, (void *)(long)(PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)) == 0) {
+        res = "no-stop";
+        if (write(go[1], "g", 1) == 1) {
+            int st;
+            while (waitpid(c, &st, __WALL) == c) {
+                if (WIFEXITED(st)) { res = WEXITSTATUS(st) == 0 ? NULL : "result"; break; }
+                if (WIFSIGNALED(st)) { res = "killed"; break; }
+                if (WIFSTOPPED(st) && (st >> 8) == (SIGTRAP | (PTRACE_EVENT_SECCOMP << 8))) {
+                    unsigned char info[88];
+                    if (ptrace(PTRACE_GET_SYSCALL_INFO, c, (void *)sizeof info, info) <= 0 || info[0] != 3) { res = "syscall_info"; break; }
+                    if (ptrace(PTRACE_POKEUSER, c, (void *)offsetof(struct user_regs_struct, orig_rax), (void *)-1L) != 0
+                        || ptrace(PTRACE_POKEUSER, c, (void *)offsetof(struct user_regs_struct, rax), (void *)(long)-EPERM) != 0) { res = "pokeuser"; break; }
+                }
+                ptrace(PTRACE_CONT, c, 0, 0);
+            }
+        }
+    }
+    close(go[1]);
+    kill(c, SIGKILL);
+    while (waitpid(c, NULL, __WALL) > 0) {}
+    return res;
 }
 
 /* --probe: what detect needs to know, measured by really doing it in this (child) process. */
 static int probe(void)
 {
+    const char *pt = probe_ptrace(); /* first: the listener filter below would shadow its TRACE */
     long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, 1u /* LANDLOCK_CREATE_RULESET_VERSION */);
     if (abi < 0) printf("landlock_abi=0 landlock_errno=%d\n", errno); else printf("landlock_abi=%ld\n", abi);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) { printf("no_new_privs_errno=%d\n", errno); return 0; }
@@ -281,6 +353,8 @@ static int probe(void)
     int fd = install_filter(&prog, 1);
     if (fd < 0) printf("seccomp_user_notify=fail seccomp_errno=%d\n", errno);
     else { printf("seccomp_user_notify=ok\n"); close(fd); }
+    fflush(stdout);
+    if (pt) printf("ptrace_seccomp=fail ptrace_step=%s\n", pt); else printf("ptrace_seccomp=ok\n");
     fflush(stdout);
     return 0;
 }
@@ -379,7 +453,14 @@ int main(int argc, char **argv)
     if (ctty && ioctl(0, TIOCSCTTY, 0) != 0) die("ioctl(TIOCSCTTY) on stdin", errno);
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
-    if (flags & PLAN_PIDNS) exec_pid = enter_pid_namespace(sock, landlock_fd);
+    if (flags & (PLAN_PIDNS | PLAN_PTRACE)) exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
+    if (flags & PLAN_PTRACE) {
+        /* Yama (ptrace_scope 1) lets only ancestors trace: name the daemon (the socket's peer). */
+        struct ucred peer;
+        socklen_t plen = sizeof peer;
+        if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &plen) == 0 && peer.pid > 0)
+            prctl(PR_SET_PTRACER, (unsigned long)peer.pid, 0, 0, 0); /* EINVAL without Yama: not needed */
+    }
 
     static struct sock_filter insns[MAX_INSNS];
     for (uint32_t k = 0; k < count; k++) {
@@ -394,14 +475,17 @@ int main(int argc, char **argv)
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("prctl(PR_SET_NO_NEW_PRIVS)", errno);
     /* Single-threaded here, so TSYNC is not needed: the filter covers this task and everything
      * it forks or clones from now on. */
-    int listener = install_filter(&prog, (flags & PLAN_WAIT_KILLABLE) != 0);
+    /* Under ptrace the filter's TRACE stops only reach the tracer: until ARMD says this process
+     * is seized, nothing here makes a trapped syscall (an untraced TRACE would fail with ENOSYS). */
+    int listens = !(flags & PLAN_PTRACE) || (flags & PLAN_HYBRID);
+    int listener = install_filter(&prog, listens ? (flags & PLAN_WAIT_KILLABLE) != 0 : -1);
     if (listener < 0) die("installing the seccomp filter", errno);
 
     unsigned char lstn[8];
     memcpy(lstn, "LSTN", 4);
     put_u32(lstn + 4, exec_pid);
-    send_msg(sock, lstn, sizeof lstn, listener);
-    close(listener);
+    send_msg(sock, lstn, sizeof lstn, listens ? listener : -1);
+    if (listens) close(listener);
 
     n = recv_msg(sock, buf, sizeof buf, fds, MAX_FDS, &nfds);
     for (int k = 0; k < nfds; k++) close(fds[k]);

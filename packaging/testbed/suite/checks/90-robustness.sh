@@ -2,12 +2,16 @@
 category robustness
 
 t_thousand_commands() {
-  local i fails=0 out
+  local i fails=0 out first=""
   for i in $(seq 1000); do
-    out=$(timeout 30 bash -c "echo $i" </dev/null 2>/dev/null)
-    [ "$out" = "$i" ] || fails=$((fails + 1))
+    out=$(timeout 30 bash -c "echo $i" </dev/null 2>"$SUITE_TMP/err1k")
+    local rc=$?
+    if [ "$out" != "$i" ]; then
+      fails=$((fails + 1))
+      [ -n "$first" ] || first="#$i exit $rc, stdout '${out:0:40}', stderr '$(head -c 200 "$SUITE_TMP/err1k" | tr '\n' ' ')'"
+    fi
   done
-  [ $fails = 0 ] || why "$fails of 1000 sequential shim commands failed"
+  [ $fails = 0 ] || why "$fails of 1000 sequential shim commands failed (first: $first)"
 }
 check thousand-sequential-shim-commands t_thousand_commands
 

@@ -6,13 +6,16 @@ import io.agentsh.core.exec.LaunchPlan;
 import io.agentsh.core.exec.LaunchRequest;
 import io.agentsh.core.kernel.detect.MechanismProbes;
 import io.agentsh.core.kernel.masks.ReadMasks;
-import io.agentsh.core.kernel.seccomp.SeccompSupport;
 import io.agentsh.core.kernel.supervisor.ArmingPlan;
 import io.agentsh.core.kernel.supervisor.EngineKernelPolicy;
 import io.agentsh.core.kernel.supervisor.KernelPlans;
 import io.agentsh.core.kernel.supervisor.NamespaceJoin;
 import io.agentsh.core.kernel.supervisor.PendingArm;
+import io.agentsh.core.kernel.supervisor.SupervisionBackend;
 import io.agentsh.core.kernel.supervisor.SupervisorOptions;
+import io.agentsh.core.mode.SecurityModes;
+import io.agentsh.core.mode.StartupModes;
+import io.agentsh.core.ns.ProcessNamespaces;
 import io.agentsh.core.policy.EnginePolicy;
 import io.agentsh.core.policy.SessionPolicy;
 import io.agentsh.core.session.Session;
@@ -62,16 +65,21 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final CgroupLayer cgroups;
     private final MountNamespaceLayer mountNamespaces;
     private final FuseLayer fuse;
+    private final SupervisionBackend backend;
+    private final ProcessNamespaces processNamespaces;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
     /** Notifications served by supervisors whose tree has ended, per kind of plan (reads trapped / in the kernel). */
     private final java.util.concurrent.atomic.LongAdder trappedNotifications = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder maskedNotifications = new java.util.concurrent.atomic.LongAdder();
 
     private KernelLayer(Daemon daemon, ServerConfig config, Path wrapper, Path runtimeDir, SupervisorOptions options,
-                        CgroupLayer cgroups, MountNamespaceLayer mountNamespaces, FuseLayer fuse) {
+                        CgroupLayer cgroups, MountNamespaceLayer mountNamespaces, FuseLayer fuse,
+                        SupervisionBackend backend) {
         this.daemon = daemon;
         this.mountNamespaces = mountNamespaces;
         this.fuse = fuse;
+        this.backend = backend;
+        this.processNamespaces = ProcessNamespaces.fromConfig(config);
         this.cgroups = cgroups;
         this.config = config;
         this.wrapper = wrapper;
@@ -81,8 +89,9 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
 
     /** True when the config asks for kernel enforcement of commands (seccomp, or ptrace, which we serve with seccomp). */
     public static boolean wanted(ServerConfig cfg) {
+        String mode = cfg.string("security.mode");
         return cfg.bool("sandbox.enabled") && (cfg.bool("sandbox.seccomp.enabled") || cfg.bool("sandbox.ptrace.enabled")
-                || "full".equals(cfg.string("security.mode")) || "landlock".equals(cfg.string("security.mode")));
+                || "full".equals(mode) || "landlock".equals(mode) || "ptrace".equals(mode));
     }
 
     /**
@@ -107,7 +116,18 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     public static KernelLayer install(Daemon daemon, ServerConfig cfg, SupervisorOptions options,
                                       MountNamespaceLayer mountNamespaces, FuseLayer fuse) {
         if (!wanted(cfg)) return null;
-        String unavailable = unavailableReason();
+        String notArmable = unavailableReason();
+        SecurityModes.Selection mode = null;
+        if (notArmable == null) {
+            try {
+                mode = StartupModes.select(cfg, MechanismProbes.findWrapper());
+                mode.warnings().forEach(LOG::warning);
+                if (mode.backend() == null) notArmable = "security mode '" + mode.mode() + "' has no kernel supervisor";
+            } catch (SecurityModes.ModeUnavailableException e) {
+                notArmable = e.getMessage();
+            }
+        }
+        String unavailable = notArmable;
         if (unavailable != null) {
             if (cfg.bool("sandbox.allow_degraded")) {
                 LOG.warning("kernel enforcement unavailable (" + unavailable + "); sandbox.allow_degraded: commands run "
@@ -126,14 +146,14 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             return null;
         }
         KernelLayer k = new KernelLayer(daemon, cfg, MechanismProbes.findWrapper(), runtimeDir(daemon), options,
-                CgroupLayer.install(cfg, daemon.audit()), mountNamespaces, fuse);
+                CgroupLayer.install(cfg, daemon.audit()), mountNamespaces, fuse, mode.backend());
         daemon.sessions().addListener(k);
         daemon.execService().launcher(k);
         daemon.shimRoute().arming(k::armShell);
         daemon.addLayer(k);
         daemon.metrics().addSource(k::prometheus);
-        LOG.info("kernel enforcement: commands armed by " + k.wrapper + " (seccomp user notification"
-                + (cfg.bool("landlock.enabled") ? ", Landlock when the kernel has it" : "") + ")");
+        LOG.info("kernel enforcement: commands armed by " + k.wrapper + " (mode " + mode.mode() + ", backend "
+                + mode.backend().name().toLowerCase() + (cfg.bool("landlock.enabled") ? ", Landlock when the kernel has it" : "") + ")");
         return k;
     }
 
@@ -157,8 +177,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     static String unavailableReason() {
         Path w = MechanismProbes.findWrapper();
         if (w == null || !Files.isExecutable(w)) return "agentsh-exec-wrapper not installed";
-        if (SeccompSupport.notifSizes() == null) return "the kernel has no seccomp user notification";
-        return null;
+        return null; // which mechanism serves the tree (and whether it works) is SecurityModes' choice
     }
 
     private static Path runtimeDir(Daemon daemon) {
@@ -218,8 +237,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         PendingArm arm;
         try {
             // The shell execs the wrapper in place: its own working directory is the one to re-enter.
-            arm = open(s, commandId, new ArmingPlan(p.program(), p.landlock(), false, p.keepCapabilities()), cg,
-                    join(s, mountNs, ""), viewJoined(s, mountNs));
+            arm = open(s, commandId, p.withoutSetsid(), cg, join(s, mountNs, ""), viewJoined(s, mountNs));
         } catch (LaunchException e) {
             if (cg != null) cg.finish();
             throw e;
@@ -252,7 +270,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         if (sp.masks() != null && canJoin) {
             try {
                 sp.masks().refresh();
-                return new Chosen(sp.plans().masked(), sp.mountNs());
+                return new Chosen(processNamespaces.applyTo(sp.plans().masked()), sp.mountNs());
             } catch (IOException | RuntimeException e) {
                 LOG.warning("session " + s.id() + ": read masks cannot be refreshed (" + e.getMessage()
                         + "); this command's reads are trapped");
@@ -260,7 +278,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         }
         // A session namespace some other layer made (a FUSE view) is joined with the trapping plan too.
         var other = canJoin && mountNamespaces != null ? mountNamespaces.find(s) : null;
-        return new Chosen(sp.plans().trapping(), other != null && other.isOpen() ? other.path() : null);
+        return new Chosen(processNamespaces.applyTo(sp.plans().trapping()), other != null && other.isOpen() ? other.path() : null);
     }
 
     /** setns into a mount namespace needs CAP_SYS_ADMIN and CAP_SYS_CHROOT (a shim shell of an unprivileged user has neither). */
@@ -355,7 +373,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             KernelPlans.SessionPlans built;
             try {
                 built = KernelPlans.forSession(config, engine, new EngineKernelPolicy(engine), s.workspace().toString(),
-                        mountNamespaces != null);
+                        mountNamespaces != null, backend);
             } catch (IOException | RuntimeException e) {
                 throw new LaunchException("cannot build the kernel plan: " + e.getMessage());
             }

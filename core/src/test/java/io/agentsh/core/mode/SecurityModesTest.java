@@ -34,15 +34,41 @@ class SecurityModesTest {
     }
 
     @Test
-    void ptraceIsNotImplementedAndSaysSo() throws Exception {
+    void ptraceIsChosenWhenAskedAndProvenElseRefusedWithTheReason() throws Exception {
+        var ok = SecurityModes.select(cfg("security:\n  mode: ptrace\n"), new SecurityModes.Proven("full", true));
+        assertEquals("ptrace", ok.mode());
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.PTRACE, ok.backend());
+        var enabled = SecurityModes.select(cfg("sandbox:\n  ptrace:\n    enabled: true\n"), new SecurityModes.Proven("full", true));
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.PTRACE, enabled.backend(), "file/network/signal tracing default on: full ptrace");
         var e = assertThrows(SecurityModes.ModeUnavailableException.class,
-                () -> SecurityModes.select(cfg("security:\n  mode: ptrace\n"), "full"));
-        assertTrue(e.getMessage().startsWith("ptrace enforcement (security.mode: ptrace) is not implemented"), e.getMessage());
-        assertThrows(SecurityModes.ModeUnavailableException.class,
-                () -> SecurityModes.select(cfg("sandbox:\n  ptrace:\n    enabled: true\n"), "full"));
-        var s = SecurityModes.select(cfg("sandbox:\n  allow_degraded: true\n  ptrace:\n    enabled: true\n"), "full");
+                () -> SecurityModes.select(cfg("security:\n  mode: ptrace\n"), new SecurityModes.Proven("full", false)));
+        assertTrue(e.getMessage().startsWith("ptrace enforcement (security.mode: ptrace) does not work here"), e.getMessage());
+        var s = SecurityModes.select(cfg("sandbox:\n  allow_degraded: true\n  ptrace:\n    enabled: true\n"), new SecurityModes.Proven("full", false));
         assertEquals("full", s.mode());
-        assertTrue(s.warnings().getFirst().contains("not implemented"));
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.SECCOMP, s.backend());
+        assertTrue(s.warnings().getFirst().contains("does not work here"));
+    }
+
+    @Test
+    void autoPicksTheStrongestProvenBackend() throws Exception {
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.SECCOMP,
+                SecurityModes.select(cfg(""), new SecurityModes.Proven("full", true)).backend());
+        var p = SecurityModes.select(cfg("security:\n  mode: auto\n"), new SecurityModes.Proven("ptrace", true));
+        assertEquals("ptrace", p.mode());
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.PTRACE, p.backend());
+        assertThrows(SecurityModes.ModeUnavailableException.class,
+                () -> SecurityModes.select(cfg("security:\n  mode: full\n"), new SecurityModes.Proven("ptrace", true)));
+    }
+
+    @Test
+    void execveOnlyPtraceIsTheHybrid() throws Exception {
+        String hybrid = "sandbox:\n  ptrace:\n    enabled: true\n    trace:\n      execve: true\n      file: false\n"
+                + "      network: false\n      signal: false\n";
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.HYBRID,
+                SecurityModes.select(cfg(hybrid), new SecurityModes.Proven("full", true)).backend());
+        var noTrace = SecurityModes.select(cfg(hybrid), new SecurityModes.Proven("full", false));
+        assertEquals(io.agentsh.core.kernel.supervisor.SupervisionBackend.SECCOMP, noTrace.backend());
+        assertEquals(1, noTrace.warnings().size());
     }
 
     @Test

@@ -39,6 +39,15 @@ public final class SeccompFilterBuilder {
     private SeccompFilterBuilder() {}
 
     public static BpfProgram build(FilterSpec spec) {
+        return build(spec, SeccompAction.USER_NOTIF, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #build(FilterSpec)}, with {@code trap} (USER_NOTIF or TRACE) as the action for the
+     * notified syscalls, except those in {@code traced}, which return SECCOMP_RET_TRACE (the
+     * hybrid: exec to a ptrace tracer, the rest to the listener).
+     */
+    public static BpfProgram build(FilterSpec spec, int trap, java.util.Set<Integer> traced) {
         List<SockFilter> out = new ArrayList<>();
         out.add(SockFilter.load(OFF_ARCH));
         out.add(SockFilter.jeq(SeccompAction.AUDIT_ARCH_X86_64, 1, 0));
@@ -64,12 +73,13 @@ public final class SeccompFilterBuilder {
             blocks.put(SyscallNumbers.CLONE3, List.of(SockFilter.ret(SeccompAction.errno(Errno.ENOSYS))));
         }
         for (int nr : new TreeSet<>(spec.notified())) {
+            int action = traced.contains(nr) ? SeccompAction.TRACE : trap;
             if (!spec.trapReadOnlyOpens() && nr == SyscallNumbers.OPEN) {
-                blocks.put(nr, argFlagBlock(1, OPEN_WRITE_INTENT, SeccompAction.USER_NOTIF, SeccompAction.ALLOW));
+                blocks.put(nr, argFlagBlock(1, OPEN_WRITE_INTENT, action, SeccompAction.ALLOW));
             } else if (!spec.trapReadOnlyOpens() && nr == SyscallNumbers.OPENAT) {
-                blocks.put(nr, argFlagBlock(2, OPEN_WRITE_INTENT, SeccompAction.USER_NOTIF, SeccompAction.ALLOW));
+                blocks.put(nr, argFlagBlock(2, OPEN_WRITE_INTENT, action, SeccompAction.ALLOW));
             } else {
-                blocks.put(nr, List.of(SockFilter.ret(SeccompAction.USER_NOTIF)));
+                blocks.put(nr, List.of(SockFilter.ret(action)));
             }
         }
         // The accumulator still holds nr at the start of every block test: blocks end in RET and

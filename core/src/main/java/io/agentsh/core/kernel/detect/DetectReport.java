@@ -10,7 +10,8 @@ import java.util.Map;
  * serve with a score (reference weights: files 25, commands 25, network 20, resources 15,
  * isolation 15; a domain scores when one of its backends is usable), and the mode the server
  * will run in. A backend is usable only if the probe succeeded and agentsh-java implements it
- * (ptrace and eBPF are probed but not used, so they never score).
+ * (eBPF is probed but not used, so it never scores; ptrace scores where seccomp notification
+ * is missing, the mode auto then picks).
  */
 public record DetectReport(List<Mechanism> mechanisms, List<Domain> domains, String securityMode, int score,
                            List<Tip> tips) {
@@ -39,11 +40,14 @@ public record DetectReport(List<Mechanism> mechanisms, List<Domain> domains, Str
         List<Domain> domains = List.of(
                 new Domain("File Protection", 25, List.of(
                         backend("seccomp-notify", notify, true, "every open/create/delete/rename decided by the policy, race-free"),
+                        backend("ptrace-file", ptrace, !notify.available(), "opens checked and verified, other file syscalls emulated (ptrace mode)"),
                         backend("landlock", landlock, true, "kernel path restrictions (reads, exec) without a round trip"),
                         backend("fuse", fuse, true, "workspace interception, soft-delete"))),
                 new Domain("Command Control", 25, List.of(
                         backend("seccomp-execve", notify, true, "execve/execveat of every process in the tree"),
-                        backend("ptrace", ptrace, false, "fallback tracer (not used: seccomp is)"))),
+                        backend("ptrace", ptrace, !notify.available(), notify.available()
+                                ? "tracer backend (security.mode: ptrace; auto uses seccomp here)"
+                                : "tracer backend: execve/execveat of every process in the tree (ptrace mode)"))),
                 new Domain("Network", 20, List.of(
                         new Backend("landlock-network", landlockNet, true, landlockNet ? "TCP bind/connect rules" : "needs Landlock ABI 4",
                                 "kernel TCP bind/connect restrictions", "Landlock ABI"),
@@ -55,6 +59,7 @@ public record DetectReport(List<Mechanism> mechanisms, List<Domain> domains, Str
         int score = domains.stream().mapToInt(Domain::score).sum();
         String mode;
         if (notify.available() && (landlock.available() || fuse.available())) mode = "full";
+        else if (ptrace.available()) mode = "ptrace";
         else if (landlock.available() && fuse.available()) mode = "landlock";
         else if (landlock.available()) mode = "landlock-only";
         else mode = "minimal";

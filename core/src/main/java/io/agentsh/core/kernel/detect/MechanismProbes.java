@@ -36,7 +36,7 @@ public final class MechanismProbes {
         out.add(seccomp());
         out.add(seccompNotify(child));
         out.add(landlock(child));
-        out.add(ptrace());
+        out.add(ptrace(child));
         out.add(fuse());
         out.add(CgroupProbe.probe(Path.of("/sys/fs/cgroup")));
         out.add(capabilitiesDrop());
@@ -71,20 +71,28 @@ public final class MechanismProbes {
                 "landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION)");
     }
 
-    /** PTRACE_SEIZE a short-lived child; the relationship dies with the child. */
-    static Mechanism ptrace() {
+    /**
+     * The ptrace backend works when this process may PTRACE_SEIZE a child (the daemon is the
+     * tracer) and the wrapper's probe ran the whole mechanism on a child of its own: a
+     * SECCOMP_RET_TRACE filter, a seccomp-stop read with PTRACE_GET_SYSCALL_INFO, the syscall
+     * skipped with -EPERM through the registers.
+     */
+    Mechanism ptrace(Map<String, String> child) {
+        String method = "PTRACE_SEIZE on a child + agentsh-exec-wrapper --probe (seccomp-stop round trip)";
         Process p = null;
         try {
             p = new ProcessBuilder("sleep", "2").start();
             long r = LinuxSyscalls.call(SyscallNumbers.PTRACE, 0x4206 /* PTRACE_SEIZE */, p.pid(), 0, 0);
-            boolean ok = r == 0;
-            return new Mechanism("ptrace", ok, ok ? "PTRACE_SEIZE of a child works (backend not used: seccomp is)" : "PTRACE_SEIZE failed: errno " + (-r),
-                    "PTRACE_SEIZE on a child");
+            if (r != 0) return new Mechanism("ptrace", false, "PTRACE_SEIZE failed: errno " + (-r), method);
         } catch (IOException e) {
-            return new Mechanism("ptrace", false, "could not start a probe child: " + e.getMessage(), "PTRACE_SEIZE on a child");
+            return new Mechanism("ptrace", false, "could not start a probe child: " + e.getMessage(), method);
         } finally {
             if (p != null) p.destroyForcibly();
         }
+        if (wrapper == null) return new Mechanism("ptrace", false, "agentsh-exec-wrapper not installed (cannot arm commands)", method);
+        String rt = child.get("ptrace_seccomp");
+        if ("ok".equals(rt)) return new Mechanism("ptrace", true, "seccomp-stop round trip works (SECCOMP_RET_TRACE, GET_SYSCALL_INFO, skip)", method);
+        return new Mechanism("ptrace", false, "seccomp-stop round trip failed at " + child.getOrDefault("ptrace_step", "?"), method);
     }
 
     static Mechanism fuse() {

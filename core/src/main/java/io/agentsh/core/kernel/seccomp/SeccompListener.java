@@ -9,7 +9,7 @@ import jnr.ffi.Pointer;
  * A seccomp user-notification listener fd and its ioctls (seccomp_unotify(2)). Owned by exactly
  * one supervisor thread: the buffers below are reused for every notification.
  */
-public final class SeccompListener implements AutoCloseable {
+public final class SeccompListener implements AutoCloseable, io.agentsh.core.kernel.supervisor.CallResponder {
     /** _IOWR('!', 0, struct seccomp_notif) */
     static final long IOCTL_NOTIF_RECV = 0xC0502100L;
     /** _IOWR('!', 1, struct seccomp_notif_resp) */
@@ -87,16 +87,19 @@ public final class SeccompListener implements AutoCloseable {
     }
 
     /** Lets the syscall run as the tracee asked (only where that is race-free; see docs/race-freedom.md). */
+    @Override
     public boolean respondContinue(long id) {
         return send(id, 0, 0, USER_NOTIF_FLAG_CONTINUE);
     }
 
     /** Fails the syscall with {@code errno}. */
+    @Override
     public boolean respondError(long id, int errno) {
         return send(id, 0, -Math.abs(errno == 0 ? Errno.EPERM : errno), 0);
     }
 
     /** Completes an emulated syscall with its return value. */
+    @Override
     public boolean respondValue(long id, long value) {
         return send(id, value, 0, 0);
     }
@@ -114,6 +117,7 @@ public final class SeccompListener implements AutoCloseable {
      * answers the syscall with the new fd number (SECCOMP_ADDFD_FLAG_SEND). Returns the tracee's
      * fd number or -errno.
      */
+    @Override
     public long addFdAndRespond(long id, int srcFd, boolean cloexec) {
         addfdBuf.putLong(0, id);
         addfdBuf.putInt(8, ADDFD_FLAG_SEND);
@@ -124,6 +128,7 @@ public final class SeccompListener implements AutoCloseable {
     }
 
     /** True while the notification is still pending (the tracee did not die or get interrupted). */
+    @Override
     public boolean idValid(long id) {
         idBuf.putLong(0, id);
         return LinuxSyscalls.call(SyscallNumbers.IOCTL, fd, IOCTL_NOTIF_ID_VALID, idBuf.address()) == 0;

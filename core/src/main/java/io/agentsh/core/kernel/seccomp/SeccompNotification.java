@@ -8,7 +8,7 @@ import jnr.ffi.Pointer;
  * A mutable view over the listener's receive buffer: valid until the next receive, so the loop
  * allocates nothing per notification.
  */
-public final class SeccompNotification {
+public final class SeccompNotification implements io.agentsh.core.kernel.supervisor.TrappedCall {
     public static final int SIZE = 80;
     private final Pointer buf;
 
@@ -25,12 +25,12 @@ public final class SeccompNotification {
         return new SeccompNotification(p);
     }
 
-    public long id() { return buf.getLong(0); }
+    @Override public long id() { return buf.getLong(0); }
     /** The calling thread's id (a tid, in the supervisor's pid namespace). */
-    public int pid() { return buf.getInt(8); }
-    public int nr() { return buf.getInt(16); }
+    @Override public int pid() { return buf.getInt(8); }
+    @Override public int nr() { return buf.getInt(16); }
     public int arch() { return buf.getInt(20); }
-    public long arg(int i) { return buf.getLong(32 + 8L * i); }
+    @Override public long arg(int i) { return buf.getLong(32 + 8L * i); }
     /** Low 32 bits of an argument: ints (fds, flags, modes) are passed sign-extended or garbage-topped. */
-    public int intArg(int i) { return buf.getInt(32 + 8L * i); }
+    @Override public int intArg(int i) { return buf.getInt(32 + 8L * i); }
 }

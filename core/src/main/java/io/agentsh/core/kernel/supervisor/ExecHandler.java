@@ -4,8 +4,6 @@ import static io.agentsh.core.kernel.sys.FsCalls.AT_EMPTY_PATH;
 import static io.agentsh.core.kernel.sys.FsCalls.AT_FDCWD;
 import static io.agentsh.core.kernel.sys.FsCalls.AT_SYMLINK_NOFOLLOW;
 
-import io.agentsh.core.kernel.seccomp.SeccompListener;
-import io.agentsh.core.kernel.seccomp.SeccompNotification;
 import io.agentsh.core.kernel.sys.Errno;
 import io.agentsh.core.kernel.sys.ProcessMemory;
 import io.agentsh.core.kernel.sys.SyscallNumbers;
@@ -25,13 +23,13 @@ final class ExecHandler {
     static final int MAX_ARGV_BYTES = 65536;
 
     private final SupervisorContext ctx;
-    private final SeccompListener listener;
+    private final CallResponder listener;
     private final ProcessMemory memory;
     private final TraceeResolver resolver;
     private final ProcessTree tree;
     private final ExecMemoryGuard guard = new ExecMemoryGuard();
 
-    ExecHandler(SupervisorContext ctx, SeccompListener listener, ProcessMemory memory, TraceeResolver resolver,
+    ExecHandler(SupervisorContext ctx, CallResponder listener, ProcessMemory memory, TraceeResolver resolver,
                 ProcessTree tree) {
         this.ctx = ctx;
         this.listener = listener;
@@ -40,7 +38,7 @@ final class ExecHandler {
         this.tree = tree;
     }
 
-    void handle(SeccompNotification n, TraceeInfo t) {
+    void handle(TrappedCall n, TraceeInfo t) {
         boolean at = n.nr() == SyscallNumbers.EXECVEAT;
         int dirfd = at ? n.intArg(0) : AT_FDCWD;
         long fileAddr = at ? n.arg(1) : n.arg(0);
@@ -109,7 +107,7 @@ final class ExecHandler {
         return null;
     }
 
-    private void deny(SeccompNotification n, TraceeInfo t, String syscall, String reason) {
+    private void deny(TrappedCall n, TraceeInfo t, String syscall, String reason) {
         listener.respondError(n.id(), Errno.EACCES);
         ctx.events().failure(ctx.sessionId(), t.tid(), syscall, reason + ": denied");
     }

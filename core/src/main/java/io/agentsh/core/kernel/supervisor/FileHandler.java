@@ -3,8 +3,6 @@ package io.agentsh.core.kernel.supervisor;
 import static io.agentsh.core.kernel.sys.FsCalls.*;
 import static io.agentsh.core.kernel.sys.SyscallNumbers.*;
 
-import io.agentsh.core.kernel.seccomp.SeccompListener;
-import io.agentsh.core.kernel.seccomp.SeccompNotification;
 import io.agentsh.core.kernel.sys.Errno;
 import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
@@ -29,13 +27,13 @@ final class FileHandler {
     private static final jnr.ffi.Pointer EMPTY = LinuxSyscalls.cString("");
 
     private final SupervisorContext ctx;
-    private final SeccompListener listener;
+    private final CallResponder listener;
     private final ProcessMemory memory;
     private final FsCalls fs;
     private final TraceeResolver resolver;
     private final ThreadCredentials creds;
 
-    FileHandler(SupervisorContext ctx, SeccompListener listener, ProcessMemory memory, FsCalls fs,
+    FileHandler(SupervisorContext ctx, CallResponder listener, ProcessMemory memory, FsCalls fs,
                 TraceeResolver resolver, ThreadCredentials creds) {
         this.ctx = ctx;
         this.listener = listener;
@@ -54,7 +52,7 @@ final class FileHandler {
         };
     }
 
-    void handle(SeccompNotification n, TraceeInfo t) {
+    void handle(TrappedCall n, TraceeInfo t) {
         int nr = n.nr();
         switch (nr) {
             case OPEN -> open(n, t, AT_FDCWD, n.arg(0), n.intArg(1), n.intArg(2), 0);
@@ -88,7 +86,14 @@ final class FileHandler {
 
     // ---- opens -------------------------------------------------------------------------------
 
-    private void openat2(SeccompNotification n, TraceeInfo t) {
+    private void openat2(TrappedCall n, TraceeInfo t) {
+        if (!listener.canInstallFd()) {
+            // Its flags live in user memory the kernel reads again after the check: without fd
+            // installation there is no race-free way to serve it. ENOSYS, as on kernels before
+            // 5.6: callers fall back to openat, whose flags are registers.
+            listener.respondError(n.id(), Errno.ENOSYS);
+            return;
+        }
         long size = n.arg(3);
         if (size < OPEN_HOW_SIZE) {
             listener.respondError(n.id(), Errno.EINVAL);
@@ -105,7 +110,7 @@ final class FileHandler {
         open(n, t, n.intArg(0), n.arg(1), (int) flags, (int) mode, resolve);
     }
 
-    private void open(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int flags, int mode, long resolve) {
+    private void open(TrappedCall n, TraceeInfo t, int dirfd, long pathAddr, int flags, int mode, long resolve) {
         String raw = memory.readString(t.tid(), pathAddr);
         if (raw == null) {
             unreadable(n, t);
@@ -147,6 +152,10 @@ final class FileHandler {
             ctx.events().file(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), op, r.policyPath(), null, v);
             return;
         }
+        if (!listener.canInstallFd()) {
+            openInKernel(n, t, r, op, flags, mode, tmpfile, v);
+            return;
+        }
         boolean cloexec = (flags & O_CLOEXEC) != 0;
         int ourFlags = (flags & ~O_CLOEXEC) | O_CLOEXEC | O_NOCTTY;
         if (op == FileAccess.WRITE) ourFlags &= ~(O_CREAT | O_EXCL); // checked as a write to what exists
@@ -164,8 +173,43 @@ final class FileHandler {
         if (ctx.logAllowed()) ctx.events().file(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), op, r.policyPath(), null, v);
     }
 
+    /**
+     * ptrace: no way to hand the tracee a file we opened, so the kernel opens it. What an open
+     * changes (creating the file, truncating it) is done here first, on exactly the checked
+     * object, with the tracee's identity; the tracee's open then runs without O_CREAT/O_EXCL/
+     * O_TRUNC (flags are registers, which no other thread can touch) and its result is checked
+     * against the object that was decided on (docs/race-freedom.md, ptrace).
+     */
+    private void openInKernel(TrappedCall n, TraceeInfo t, ResolvedPath r, FileAccess op, int flags, int mode,
+                              boolean tmpfile, KernelVerdict v) {
+        String syscall = SyscallNumbers.name(n.nr());
+        if (r.procLink() && (flags & O_TRUNC) != 0) {
+            // /dev/stdout and friends: truncate what the tracee's own fd names (a no-op on pipes).
+            long fd = creds.become(t) ? fs.openat(ctx.rootFd(), r.relative(), O_WRONLY | O_TRUNC | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0) : -1;
+            creds.restore();
+            if (fd >= 0) LinuxSyscalls.close((int) fd);
+        } else if (!tmpfile && (op == FileAccess.CREATE || (flags & O_TRUNC) != 0 && (r.mode() & S_IFMT) == S_IFREG)) {
+            int sideFlags = op == FileAccess.CREATE ? O_CREAT | O_EXCL | O_WRONLY : O_WRONLY | O_TRUNC | O_NONBLOCK;
+            int sideMode = op == FileAccess.CREATE ? (mode & 07777) & ~t.umask() : 0;
+            long fd;
+            if (!creds.become(t)) fd = -Errno.EACCES;
+            else fd = fs.openat2(ctx.rootFd(), r.relative(), sideFlags | O_CLOEXEC | O_NOCTTY, sideMode, STRICT);
+            creds.restore();
+            if (fd < 0) {
+                listener.respondError(n.id(), (int) -fd);
+                return;
+            }
+            LinuxSyscalls.close((int) fd);
+        }
+        int nr = n.nr() == CREAT ? OPEN : n.nr();
+        int flagsArg = n.nr() == OPENAT ? 2 : 1;
+        long kernelFlags = n.nr() == CREAT ? O_WRONLY : (tmpfile ? flags : flags & ~(O_CREAT | O_EXCL | O_TRUNC)) & 0xffffffffL;
+        listener.respondContinueVerifyingOpen(n.id(), tmpfile ? null : r.real(), nr, flagsArg, kernelFlags);
+        if (ctx.logAllowed()) ctx.events().file(ctx.sessionId(), t.tid(), syscall, op, r.policyPath(), null, v);
+    }
+
     private void openAndInstall(long id, TraceeInfo t, ResolvedPath r, int flags, int mode, boolean cloexec,
-                                FsCalls calls, SeccompListener sameThreadListener) {
+                                FsCalls calls, CallResponder sameThreadListener) {
         long fd;
         boolean asIdentity = sameThreadListener != null;
         if (asIdentity && !creds.become(t)) {
@@ -180,7 +224,7 @@ final class FileHandler {
         } finally {
             if (asIdentity) creds.restore();
         }
-        SeccompListener l = sameThreadListener != null ? sameThreadListener : ctx.freshResponder();
+        CallResponder l = sameThreadListener != null ? sameThreadListener : ctx.freshResponder();
         if (fd < 0) {
             l.respondError(id, (int) -fd);
             return;
@@ -189,7 +233,7 @@ final class FileHandler {
         LinuxSyscalls.close((int) fd);
     }
 
-    private void truncate(SeccompNotification n, TraceeInfo t, long pathAddr, long length) {
+    private void truncate(TrappedCall n, TraceeInfo t, long pathAddr, long length) {
         String raw = memory.readString(t.tid(), pathAddr);
         if (raw == null) { unreadable(n, t); return; }
         ResolvedPath r = resolver.resolve(t, AT_FDCWD, raw, true);
@@ -207,7 +251,7 @@ final class FileHandler {
 
     // ---- name operations (relative to a parent directory fd the supervisor opened) -------------
 
-    private void remove(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int flags) {
+    private void remove(TrappedCall n, TraceeInfo t, int dirfd, long pathAddr, int flags) {
         String raw = memory.readString(t.tid(), pathAddr);
         if (raw == null) { unreadable(n, t); return; }
         ResolvedPath r = resolver.resolve(t, dirfd, raw, false);
@@ -251,7 +295,7 @@ final class FileHandler {
         // happens to the path meanwhile. Off the loop: a cross-filesystem divert copies.
         Path source = Path.of("/proc/self/fd/" + pfd + "/" + r.name());
         ctx.async(() -> {
-            SeccompListener l = ctx.freshResponder();
+            CallResponder l = ctx.freshResponder();
             try {
                 trash.quarantine(source, original, ctx.sessionId(), v.rule(), null);
                 l.respondValue(id, 0);
@@ -266,7 +310,7 @@ final class FileHandler {
         });
     }
 
-    private void make(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int mode, long dev, FileAccess op) {
+    private void make(TrappedCall n, TraceeInfo t, int dirfd, long pathAddr, int mode, long dev, FileAccess op) {
         String raw = memory.readString(t.tid(), pathAddr);
         if (raw == null) { unreadable(n, t); return; }
         ResolvedPath r = resolver.resolve(t, dirfd, raw, false);
@@ -279,7 +323,7 @@ final class FileHandler {
                 : fs.mknodat(pfd, r.name(), (mode & ~07777) | ((mode & 07777) & ~umask), dev)));
     }
 
-    private void twoPaths(SeccompNotification n, TraceeInfo t, int olddir, long oldAddr, int newdir, long newAddr,
+    private void twoPaths(TrappedCall n, TraceeInfo t, int olddir, long oldAddr, int newdir, long newAddr,
                           int flags, FileAccess op) {
         String rawOld = memory.readString(t.tid(), oldAddr);
         String rawNew = memory.readString(t.tid(), newAddr);
@@ -334,7 +378,7 @@ final class FileHandler {
      * divert copies), the victim goes to the trash and the rename runs with RENAME_NOREPLACE, so
      * a name that appeared meanwhile fails the call (EEXIST) instead of being destroyed.
      */
-    private void renameOverTrashed(SeccompNotification n, TraceeInfo t, ResolvedPath from, ResolvedPath to,
+    private void renameOverTrashed(TrappedCall n, TraceeInfo t, ResolvedPath from, ResolvedPath to,
                                    KernelVerdict v, SoftDeleter trash) {
         long ofd = fs.openat2(ctx.rootFd(), ResolvedPath.relative(from.parent()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0, STRICT);
         if (ofd < 0) { listener.respondError(n.id(), (int) -ofd); return; }
@@ -357,7 +401,7 @@ final class FileHandler {
         String original = to.policyPath();
         Path victim = Path.of("/proc/self/fd/" + nfd + "/" + to.name());
         ctx.async(() -> {
-            SeccompListener l = ctx.freshResponder();
+            CallResponder l = ctx.freshResponder();
             try {
                 try {
                     trash.quarantine(victim, original, ctx.sessionId(), v.rule(), null);
@@ -377,7 +421,7 @@ final class FileHandler {
         });
     }
 
-    private void symlink(SeccompNotification n, TraceeInfo t, long targetAddr, int dirfd, long linkAddr) {
+    private void symlink(TrappedCall n, TraceeInfo t, long targetAddr, int dirfd, long linkAddr) {
         String target = memory.readString(t.tid(), targetAddr);
         String raw = memory.readString(t.tid(), linkAddr);
         if (target == null || raw == null) { unreadable(n, t); return; }
@@ -390,7 +434,7 @@ final class FileHandler {
         perform(n, t, () -> inParent(r, pfd -> fs.symlinkat(target, pfd, r.name())));
     }
 
-    private void chmod(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int mode, int flags) {
+    private void chmod(TrappedCall n, TraceeInfo t, int dirfd, long pathAddr, int mode, int flags) {
         String raw = memory.readString(t.tid(), pathAddr);
         if (raw == null) { unreadable(n, t); return; }
         boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
@@ -402,7 +446,7 @@ final class FileHandler {
         perform(n, t, () -> onObject(r, fd -> fs.fchmodat(AT_FDCWD, "/proc/self/fd/" + fd, mode & 07777)));
     }
 
-    private void chown(SeccompNotification n, TraceeInfo t, int dirfd, long pathAddr, int uid, int gid, int flags) {
+    private void chown(TrappedCall n, TraceeInfo t, int dirfd, long pathAddr, int uid, int gid, int flags) {
         String raw = memory.readString(t.tid(), pathAddr);
         boolean empty = (flags & AT_EMPTY_PATH) != 0 && "".equals(raw);
         if (raw == null) { unreadable(n, t); return; }
@@ -450,7 +494,7 @@ final class FileHandler {
     }
 
     /** Asks the policy; on deny answers EACCES and reports. Returns whether to go on. */
-    private boolean decide(SeccompNotification n, TraceeInfo t, FileAccess op, ResolvedPath r, String path2) {
+    private boolean decide(TrappedCall n, TraceeInfo t, FileAccess op, ResolvedPath r, String path2) {
         KernelVerdict v = ctx.policy().checkFile(r.policyPath(), op);
         if (!listener.idValid(n.id())) return false;
         if (!v.allowed() || ctx.logAllowed())
@@ -463,7 +507,7 @@ final class FileHandler {
     }
 
     /** Runs an emulated operation with the tracee's fs identity and answers with its result. */
-    private void perform(SeccompNotification n, TraceeInfo t, Action a) {
+    private void perform(TrappedCall n, TraceeInfo t, Action a) {
         long res;
         if (!creds.become(t)) {
             creds.restore();
@@ -479,11 +523,11 @@ final class FileHandler {
         else listener.respondValue(n.id(), 0);
     }
 
-    private void respondResolveError(SeccompNotification n, TraceeInfo t, ResolvedPath r, FileAccess op) {
+    private void respondResolveError(TrappedCall n, TraceeInfo t, ResolvedPath r, FileAccess op) {
         listener.respondError(n.id(), r.errno());
     }
 
-    private void unreadable(SeccompNotification n, TraceeInfo t) {
+    private void unreadable(TrappedCall n, TraceeInfo t) {
         listener.respondError(n.id(), Errno.EACCES);
         ctx.events().failure(ctx.sessionId(), t.tid(), SyscallNumbers.name(n.nr()), "path argument unreadable: denied");
     }

@@ -1,5 +1,6 @@
 package io.agentsh.core.kernel.supervisor;
 
+import io.agentsh.core.kernel.bpf.SeccompAction;
 import io.agentsh.core.kernel.bpf.SeccompFilterBuilder;
 import io.agentsh.core.kernel.masks.ReadPlan;
 import io.agentsh.core.kernel.masks.ReadPlanCompiler;
@@ -29,6 +30,13 @@ public final class KernelPlans {
 
     public static ArmingPlan forSession(ServerConfig cfg, Policy policy, Map<String, String> variables,
                                         KernelPolicy kernelPolicy, String workspace) throws IOException {
+        return forSession(cfg, policy, variables, kernelPolicy, workspace, SupervisionBackend.SECCOMP);
+    }
+
+    /** As above, for the given backend: under ptrace the trapped syscalls return SECCOMP_RET_TRACE (hybrid: exec only). */
+    public static ArmingPlan forSession(ServerConfig cfg, Policy policy, Map<String, String> variables,
+                                        KernelPolicy kernelPolicy, String workspace, SupervisionBackend backend)
+            throws IOException {
         List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
         var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block,
                 kernelPolicy.readsCanBeDenied(),
@@ -38,7 +46,16 @@ public final class KernelPlans {
             ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
         }
         long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
-        return new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep);
+        return new ArmingPlan(program(filter, backend), ruleset, true, keep, false, backend);
+    }
+
+    /** The filter for the backend: USER_NOTIF, TRACE, or TRACE for exec and USER_NOTIF for the rest (hybrid). */
+    private static io.agentsh.core.kernel.bpf.BpfProgram program(io.agentsh.core.kernel.bpf.FilterSpec filter, SupervisionBackend backend) {
+        return switch (backend) {
+            case SECCOMP -> SeccompFilterBuilder.build(filter);
+            case PTRACE -> SeccompFilterBuilder.build(filter, SeccompAction.TRACE, java.util.Set.of());
+            case HYBRID -> SeccompFilterBuilder.build(filter, SeccompAction.USER_NOTIF, SyscallSets.EXEC);
+        };
     }
 
     /**
@@ -53,9 +70,15 @@ public final class KernelPlans {
 
     public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
                                           boolean mountNamespaces) throws IOException {
+        return forSession(cfg, engine, kernelPolicy, workspace, mountNamespaces, SupervisionBackend.SECCOMP);
+    }
+
+    /** As above, both plans for {@code backend} (ptrace: the trapped syscalls return SECCOMP_RET_TRACE). */
+    public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
+                                          boolean mountNamespaces, SupervisionBackend backend) throws IOException {
         Policy policy = engine.policy();
         Map<String, String> variables = engine.options().variables();
-        ArmingPlan trapping = forSession(cfg, policy, variables, kernelPolicy, workspace);
+        ArmingPlan trapping = forSession(cfg, policy, variables, kernelPolicy, workspace, backend);
         long keep = trapping.keepCapabilities();
         boolean landlock = trapping.landlock() != null;
         LandlockConfig lc = landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace);
@@ -76,7 +99,7 @@ public final class KernelPlans {
                     lc.denyPaths(), lc.devicePaths(), lc.allowConnectTcp(), lc.connectPorts(), lc.allowBindTcp(), lc.bindPorts(),
                     lc.scopeSignals(), lc.scopeAbstractUnix()));
         }
-        return new SessionPlans(trapping, new ArmingPlan(SeccompFilterBuilder.build(filter), ruleset, true, keep), reads);
+        return new SessionPlans(trapping, new ArmingPlan(program(filter, backend), ruleset, true, keep, false, backend), reads);
     }
 
     static LandlockConfig landlockConfig(ServerConfig cfg, PolicyLandlockPaths fromPolicy, String workspace) {

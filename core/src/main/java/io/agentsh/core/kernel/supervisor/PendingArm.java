@@ -21,14 +21,19 @@ import java.util.concurrent.TimeUnit;
  * PendingArm arm = PendingArm.open(wrapper, runtimeDir, sessionId, policy, plan, events, options);
  * List&lt;String&gt; argv = arm.argv(executable, argv0, args);   // start exactly this
  * ... process started ...  arm.started(pid);                 // or arm.startFailed()
- * Supervisor s = arm.armed().get();                           // completes once the filter is served
+ * TreeSupervisor s = arm.armed().get();                           // completes once the filter is served
  * </pre>
  * A socket of its own (0600, in a 0700 directory) and a fresh random token per command; the
  * connection must come from the started pid (SO_PEERCRED) and carry the token, otherwise the
  * wrapper is refused and exits 126 without running the command.
  */
 public final class PendingArm implements AutoCloseable {
-    static final int ARM_TIMEOUT_MS = 10_000;
+    /**
+     * How long the wrapper may take from start to each protocol step. Generous: at 200 concurrent
+     * commands on a loaded 2-core VM (each forking, and with a PID namespace mounting a /proc)
+     * 10 s was seen to run out; a timed-out command is refused (126), never run unarmed.
+     */
+    static final int ARM_TIMEOUT_MS = 30_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path wrapper;
@@ -36,7 +41,7 @@ public final class PendingArm implements AutoCloseable {
     private final String token;
     private final SeqpacketSocket server;
     private final CompletableFuture<Long> pid = new CompletableFuture<>();
-    private final CompletableFuture<Supervisor> armed = new CompletableFuture<>();
+    private final CompletableFuture<TreeSupervisor> armed = new CompletableFuture<>();
 
     private PendingArm(Path wrapper, Path socketPath, String token, SeqpacketSocket server) {
         this.wrapper = wrapper;
@@ -129,7 +134,7 @@ public final class PendingArm implements AutoCloseable {
     }
 
     /** Completes with the running supervisor once the wrapper is armed; exceptionally when refused. */
-    public CompletableFuture<Supervisor> armed() {
+    public CompletableFuture<TreeSupervisor> armed() {
         return armed;
     }
 
@@ -159,9 +164,9 @@ public final class PendingArm implements AutoCloseable {
         }
     }
 
-    private Supervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
-                                 EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec,
-                                 NamespaceJoin join) throws Exception {
+    private TreeSupervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
+                                     EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec,
+                                     NamespaceJoin join) throws Exception {
         int peer = c.peerPid();
         WrapperProtocol.Hello hello = WrapperProtocol.parseHello(c.receive(ARM_TIMEOUT_MS).data());
         long expected;
@@ -184,25 +189,40 @@ public final class PendingArm implements AutoCloseable {
             c.send(WrapperProtocol.plan(plan.flags() | join.flags(), plan.program(), plan.keepCapabilities(), join.cwd()), fds);
         }
         var m = c.receive(ARM_TIMEOUT_MS);
-        if (!WrapperProtocol.isListenerMessage(m.data()) || m.fd() < 0) {
+        boolean listenerExpected = plan.backend() != SupervisionBackend.PTRACE;
+        if (!WrapperProtocol.isListenerMessage(m.data()) || (m.fd() >= 0) != listenerExpected) {
             if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
-            c.send(WrapperProtocol.reject("no seccomp listener received"), -1);
-            throw new IOException("exec wrapper sent no seccomp listener");
+            c.send(WrapperProtocol.reject(listenerExpected ? "no seccomp listener received" : "unexpected listener fd"), -1);
+            throw new IOException(listenerExpected ? "exec wrapper sent no seccomp listener" : "exec wrapper sent a listener in ptrace mode");
         }
         int root = peer;
-        if (plan.pidNamespace()) {
-            // The wrapper forked into the new PID namespace; the child (its pid as the wrapper's
-            // parent half saw it, i.e. in our namespace) is what execs: the tree's root, and what
-            // joins the cgroup. It must really be the verified wrapper's child.
+        if (plan.pidNamespace() || plan.backend() != SupervisionBackend.SECCOMP) {
+            // The wrapper forked (into the new PID namespace, or to keep the traced command from
+            // being our own child); the child (its pid as the wrapper's parent half saw it, i.e.
+            // in our namespace) is what execs: the tree's root, and what joins the cgroup. It
+            // must really be the verified wrapper's child.
             int execPid = WrapperProtocol.listenerPid(m.data());
             if (execPid <= 0 || ProcessTree.parentOf(execPid) != peer) {
-                LinuxSyscalls.close(m.fd());
-                c.send(WrapperProtocol.reject("arming refused: the namespaced child is not the wrapper's"), -1);
+                if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
+                c.send(WrapperProtocol.reject("arming refused: the forked child is not the wrapper's"), -1);
                 throw new IOException("exec wrapper reported pid " + execPid + ", not a child of " + peer);
             }
             root = execPid;
         }
-        Supervisor s = Supervisor.start(sessionId, policy, events, options, m.fd(), root);
+        TreeSupervisor s = null;
+        if (plan.backend().listens()) s = Supervisor.start(sessionId, policy, events, options, m.fd(), root);
+        if (plan.backend().traces()) {
+            PtraceSupervisor p = PtraceSupervisor.start(sessionId, policy, events, options, root);
+            try {
+                p.attached().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                p.stop();
+                if (s != null) s.stop();
+                c.send(WrapperProtocol.reject("ptrace attach failed"), -1);
+                throw new IOException("cannot trace the command: " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+            }
+            s = s == null ? p : new HybridSupervisor(s, p);
+        }
         try {
             beforeExec.accept(root);
         } catch (Exception e) {

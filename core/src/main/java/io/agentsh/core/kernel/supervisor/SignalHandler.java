@@ -2,8 +2,6 @@ package io.agentsh.core.kernel.supervisor;
 
 import static io.agentsh.core.kernel.sys.SyscallNumbers.*;
 
-import io.agentsh.core.kernel.seccomp.SeccompListener;
-import io.agentsh.core.kernel.seccomp.SeccompNotification;
 import io.agentsh.core.kernel.sys.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,10 +14,10 @@ import java.nio.file.Path;
  */
 final class SignalHandler {
     private final SupervisorContext ctx;
-    private final SeccompListener listener;
+    private final CallResponder listener;
     private final ProcessTree tree;
 
-    SignalHandler(SupervisorContext ctx, SeccompListener listener, ProcessTree tree) {
+    SignalHandler(SupervisorContext ctx, CallResponder listener, ProcessTree tree) {
         this.ctx = ctx;
         this.listener = listener;
         this.tree = tree;
@@ -30,7 +28,7 @@ final class SignalHandler {
                 || nr == PIDFD_SEND_SIGNAL;
     }
 
-    void handle(SeccompNotification n, TraceeInfo t) {
+    void handle(TrappedCall n, TraceeInfo t) {
         int nr = n.nr();
         int target;
         int sig;

@@ -3,8 +3,6 @@ package io.agentsh.core.kernel.supervisor;
 import static io.agentsh.core.kernel.sys.SyscallNumbers.BIND;
 import static io.agentsh.core.kernel.sys.SyscallNumbers.CONNECT;
 
-import io.agentsh.core.kernel.seccomp.SeccompListener;
-import io.agentsh.core.kernel.seccomp.SeccompNotification;
 import io.agentsh.core.kernel.sys.Errno;
 import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
@@ -32,13 +30,13 @@ final class SocketHandler {
     private static final int AF_INET6 = 10;
     private static final int MAX_ADDR = 128;
     private final SupervisorContext ctx;
-    private final SeccompListener listener;
+    private final CallResponder listener;
     private final ProcessMemory memory;
     private final TraceeResolver resolver;
     private final ExecMemoryGuard guard = new ExecMemoryGuard();
     private final byte[] addr = new byte[MAX_ADDR];
 
-    SocketHandler(SupervisorContext ctx, SeccompListener listener, ProcessMemory memory, TraceeResolver resolver) {
+    SocketHandler(SupervisorContext ctx, CallResponder listener, ProcessMemory memory, TraceeResolver resolver) {
         this.ctx = ctx;
         this.listener = listener;
         this.memory = memory;
@@ -49,7 +47,7 @@ final class SocketHandler {
         return nr == CONNECT || nr == BIND;
     }
 
-    void handle(SeccompNotification n, TraceeInfo t) {
+    void handle(TrappedCall n, TraceeInfo t) {
         int sockfd = n.intArg(0);
         long addrPtr = n.arg(1);
         int len = n.intArg(2);
@@ -128,7 +126,7 @@ final class SocketHandler {
         else work.run();
     }
 
-    private static void onCopy(SeccompListener l, long id, int tgid, int sockfd, byte[] sockaddr, int nr) {
+    private static void onCopy(CallResponder l, long id, int tgid, int sockfd, byte[] sockaddr, int nr) {
         long pidfd = LinuxSyscalls.call(SyscallNumbers.PIDFD_OPEN, tgid, 0, 0);
         if (pidfd < 0) { l.respondError(id, Errno.ESRCH); return; }
         long dup = LinuxSyscalls.call(SyscallNumbers.PIDFD_GETFD, pidfd, sockfd, 0);
@@ -172,7 +170,7 @@ final class SocketHandler {
         String remote = (dst.getAddress() instanceof java.net.Inet6Address ? "[" + dst.getAddress().getHostAddress() + "]"
                 : dst.getAddress().getHostAddress()) + ":" + dst.getPort();
         ctx.async(() -> {
-            SeccompListener l = ctx.freshResponder();
+            CallResponder l = ctx.freshResponder();
             String error = null;
             byte[] target = null;
             if (r.unixPath() != null) {

@@ -5,7 +5,6 @@ import io.agentsh.core.kernel.seccomp.SeccompNotification;
 import io.agentsh.core.kernel.sys.Errno;
 import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
-import io.agentsh.core.kernel.sys.ProcessMemory;
 import io.agentsh.core.kernel.sys.SyscallNumbers;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -22,9 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Fails closed: a notification it cannot understand is answered with an error, never with
  * CONTINUE; if the supervisor dies the kernel fails every trapped syscall with ENOSYS.
  */
-public final class Supervisor implements AutoCloseable {
+public final class Supervisor implements TreeSupervisor {
     static final String LOOP_THREAD_PREFIX = "agentsh-supervisor-loop-";
-    private static final int SYS_UNSHARE = SyscallNumbers.UNSHARE, CLONE_FS = 0x200, SYS_UMASK = SyscallNumbers.UMASK;
     private final String sessionId;
     private final KernelPolicy policy;
     private final EnforcementEvents events;
@@ -60,15 +58,17 @@ public final class Supervisor implements AutoCloseable {
         return s;
     }
 
-    /** Completes when the tree is gone (or the supervisor stopped). */
+    @Override
     public CompletableFuture<Void> done() {
         return done;
     }
 
+    @Override
     public long handledCount() {
         return handled.get();
     }
 
+    @Override
     public void stop() {
         stopping = true;
     }
@@ -83,43 +83,14 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** The per-thread handler set (buffers are not shared between threads). */
-    private record Handlers(FileHandler files, ExecHandler execs, SignalHandler signals, SocketHandler sockets,
-                            TraceeInfo tracee, SeccompListener listener) {
-
-        static Handlers create(SupervisorContext ctx, SeccompListener listener, ProcessTree tree) {
-            // This thread's own umask (and cwd/root) so emulated creates apply exactly the tracee's
-            // umask; CLONE_FS unsharing is per thread and leaves the rest of the JVM alone.
-            if (LinuxSyscalls.call(SYS_UNSHARE, CLONE_FS, 0, 0) != 0)
-                throw new IllegalStateException("unshare(CLONE_FS) failed on a supervisor thread");
-            LinuxSyscalls.call(SYS_UMASK, 0, 0, 0);
-            FsCalls fs = new FsCalls();
-            ProcessMemory memory = new ProcessMemory();
-            TraceeResolver resolver = new TraceeResolver(fs, ctx.rootFd());
-            return new Handlers(new FileHandler(ctx, listener, memory, fs, resolver, new ThreadCredentials()),
-                    new ExecHandler(ctx, listener, memory, resolver, tree), new SignalHandler(ctx, listener, tree),
-                    new SocketHandler(ctx, listener, memory, resolver), new TraceeInfo(), listener);
-        }
-
-        void dispatch(SeccompNotification n) {
-            tracee.reset(n.pid());
-            int nr = n.nr();
-            if (nr == SyscallNumbers.EXECVE || nr == SyscallNumbers.EXECVEAT) execs.handle(n, tracee);
-            else if (FileHandler.handles(nr)) files.handle(n, tracee);
-            else if (SignalHandler.handles(nr)) signals.handle(n, tracee);
-            else if (SocketHandler.handles(nr)) sockets.handle(n, tracee);
-            else listener.respondError(n.id(), Errno.ENOSYS);
-        }
-    }
-
     private void run() {
         long rootFd = -1;
         try {
             rootFd = new FsCalls().openat(FsCalls.AT_FDCWD, "/proc/" + rootPid + "/root", FsCalls.O_PATH | FsCalls.O_DIRECTORY | FsCalls.O_CLOEXEC, 0);
             if (rootFd < 0) throw new IllegalStateException("cannot open the tracee's root: errno " + (-rootFd));
-            SupervisorContext ctx = new SupervisorContext(sessionId, policy, events, (int) rootFd, options, listener, slowPath);
+            SupervisorContext ctx = new SupervisorContext(sessionId, policy, events, (int) rootFd, options, listener::sibling, slowPath);
             ProcessTree tree = new ProcessTree(rootPid);
-            loop(ctx, tree, Handlers.create(ctx, listener, tree));
+            loop(ctx, tree, SyscallHandlers.create(ctx, listener, tree));
         } catch (RuntimeException e) {
             events.failure(sessionId, rootPid, "supervisor", "supervisor stopped: " + e.getMessage());
         } finally {
@@ -130,7 +101,7 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    private void loop(SupervisorContext ctx, ProcessTree tree, Handlers h) {
+    private void loop(SupervisorContext ctx, ProcessTree tree, SyscallHandlers h) {
         while (!stopping) {
             SeccompListener.Wait w = listener.await(200);
             if (w == SeccompListener.Wait.GONE) return;
@@ -158,7 +129,7 @@ public final class Supervisor implements AutoCloseable {
             SlowPath.allowBlockingOnThisThread();
             SeccompListener own = listener.sibling();
             try {
-                Handlers.create(ctx, own, tree).dispatch(n);
+                SyscallHandlers.create(ctx, own, tree).dispatch(n);
             } catch (RuntimeException e) {
                 own.respondError(n.id(), Errno.EACCES);
                 events.failure(sessionId, n.pid(), SyscallNumbers.name(n.nr()), "supervisor error: " + e);

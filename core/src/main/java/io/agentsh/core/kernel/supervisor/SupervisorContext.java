@@ -1,14 +1,17 @@
 package io.agentsh.core.kernel.supervisor;
 
-import io.agentsh.core.kernel.seccomp.SeccompListener;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What the handlers of one supervisor share: the session's policy and event sink, the tracee
- * tree's root fd, options, and a way to finish a notification off the loop thread.
+ * tree's root fd, options, and a way to finish a call off the serving thread.
+ *
+ * @param responders a responder usable from another thread (its own buffers; under ptrace one
+ *                   that hands the answer back to the tracer thread)
  */
 record SupervisorContext(String sessionId, KernelPolicy policy, EnforcementEvents events, int rootFd,
-                         SupervisorOptions options, SeccompListener listener, Executor slowPath) {
+                         SupervisorOptions options, Supplier<CallResponder> responders, Executor slowPath) {
 
     boolean logAllowed() {
         return options.logAllowed();
@@ -18,9 +21,9 @@ record SupervisorContext(String sessionId, KernelPolicy policy, EnforcementEvent
         return options.strictExecRace();
     }
 
-    /** A listener handle with its own buffers, for answering from another thread. */
-    SeccompListener freshResponder() {
-        return listener.sibling();
+    /** A responder with its own buffers, for answering from another thread. */
+    CallResponder freshResponder() {
+        return responders.get();
     }
 
     void async(Runnable r) {

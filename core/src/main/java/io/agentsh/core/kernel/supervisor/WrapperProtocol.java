@@ -17,7 +17,7 @@ import java.util.Arrays;
  *                    (+SCM_RIGHTS, in this order: landlock fd if LANDLOCK, mount ns fd if SETNS_MNT,
  *                    net ns fd if SETNS_NET)
  *                    RJCT reason
- * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS the namespaced child's pid) (+SCM_RIGHTS listener fd)
+ * wrapper -> daemon  LSTN u32 exec_pid (0, or with PIDNS/PTRACE the forked child's pid) (+SCM_RIGHTS listener fd; none with PTRACE)
  * daemon  -> wrapper ARMD | RJCT reason
  * </pre>
  */
@@ -38,6 +38,14 @@ public final class WrapperProtocol {
     public static final int PLAN_SETNS_NET = 0x40;
     /** Longest cwd the wrapper accepts (PATH_MAX). */
     public static final int MAX_CWD = 4096;
+    /**
+     * The program returns SECCOMP_RET_TRACE (no listener): the wrapper forks (the parent relays),
+     * the child installs the filter, sends LSTN with its pid and no fd, and waits for ARMD, which
+     * the daemon sends once its tracer has PTRACE_SEIZEd the child.
+     */
+    public static final int PLAN_PTRACE = 0x80;
+    /** With PTRACE: the filter also has a listener (exec traced, the rest notified); LSTN carries its fd. */
+    public static final int PLAN_HYBRID = 0x100;
 
     private WrapperProtocol() {}
 

@@ -68,6 +68,18 @@ public final class FsCalls {
         return new long[] {stat.getLong(0), stat.getLong(8), stat.getInt(24) & 0xffffffffL, stat.getLong(88), stat.getLong(96)};
     }
 
+    /**
+     * stat relative to dirfd into {@code devIno} (st_dev, st_ino): which object a name (or a
+     * /proc/PID/fd/N link) denotes. Returns 0 or -errno.
+     */
+    public long statDevIno(int dirfd, String p, int flags, long[] devIno) {
+        long r = LinuxSyscalls.call(SyscallNumbers.NEWFSTATAT, dirfd, path(0, p), stat.address(), flags);
+        if (r < 0) return r;
+        devIno[0] = stat.getLong(0);
+        devIno[1] = stat.getLong(8);
+        return 0;
+    }
+
     /** The symlink's target, or null (errno lost: callers treat it as not-a-link). */
     public String readlinkat(int dirfd, String p) {
         long r = LinuxSyscalls.call(SyscallNumbers.READLINKAT, dirfd, path(0, p), linkBuf.address(), SLOT - 1);

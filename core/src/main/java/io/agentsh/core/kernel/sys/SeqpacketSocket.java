@@ -54,8 +54,15 @@ public final class SeqpacketSocket implements AutoCloseable {
         Pointer pfd = LinuxSyscalls.allocate(8);
         pfd.putInt(0, fd);
         pfd.putShort(4, (short) 1);
-        long r = LinuxSyscalls.call(SYS_POLL, pfd.address(), 1, timeoutMillis);
-        return r > 0;
+        // poll(2) is never restarted after a signal: a SIGCHLD (every ptrace stop of a tracee
+        // notifies the daemon) must not read as a timeout, so wait out the remaining time.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            long left = Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            long r = LinuxSyscalls.call(SYS_POLL, pfd.address(), 1, left);
+            if (r != -Errno.EINTR) return r > 0;
+            if (left == 0) return false;
+        }
     }
 
     /** Accepts one connection; null on timeout. */

@@ -62,6 +62,13 @@ final class GovernedHarness {
         return new ArmingPlan(SeccompFilterBuilder.build(SyscallSets.sessionFilter(SyscallSets.DEFAULT_BLOCKED, true)), null, true);
     }
 
+    /** The default plan served by the ptrace backend (SECCOMP_RET_TRACE prefilter, PtraceSupervisor). */
+    static ArmingPlan ptracePlan() {
+        var spec = SyscallSets.sessionFilter(SyscallSets.DEFAULT_BLOCKED, true);
+        return new ArmingPlan(SeccompFilterBuilder.build(spec, io.agentsh.core.kernel.bpf.SeccompAction.TRACE, java.util.Set.of()),
+                null, true, -1L, false, SupervisionBackend.PTRACE);
+    }
+
     Result run(Map<String, String> env, Path cwd, String... argv) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile());
         pb.environment().clear();

@@ -96,6 +96,33 @@ class KernelBench {
         throw new IllegalStateException(rel + " not found");
     }
 
+    /** The ptrace backend against the seccomp one: per-command arming and a tree of short execs. */
+    @Test
+    void ptraceVsSeccomp() throws Exception {
+        assumeTrue(Boolean.getBoolean("agentsh.bench"), "bench only (bench/kernel-fileio.sh)");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Engine engine = Engine.compile(PolicyLoader.load(ExeDevPolicyTest.compat().resolve("exe.dev/default.yaml")),
+                EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
+        KernelPolicy kp = new EngineKernelPolicy(engine);
+        var spec = io.agentsh.core.kernel.seccomp.SyscallSets.sessionFilter(io.agentsh.core.kernel.seccomp.SyscallSets.DEFAULT_BLOCKED,
+                kp.readsCanBeDenied(), kp.governsUnixSockets());
+        GovernedHarness sec = new GovernedHarness(kp, tmp.resolve("run1"), new ArmingPlan(
+                io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec), null, true));
+        GovernedHarness pt = new GovernedHarness(kp, tmp.resolve("run2"), new ArmingPlan(
+                io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec, io.agentsh.core.kernel.bpf.SeccompAction.TRACE, java.util.Set.of()),
+                null, true, -1L, false, SupervisionBackend.PTRACE));
+        String execs = "for i in $(seq 1 100); do /bin/true; done";
+        String files = "cd " + project + "; for i in $(seq 1 200); do echo $i > f$i; cat f$i >/dev/null; rm f$i; done";
+        for (String[] w : List.of(new String[] {"100 execs in one tree", execs}, new String[] {"200 x (create, cat, rm)", files})) {
+            report("seccomp: " + w[0], time(3, () -> ungoverned(project, "/bin/sh", "-c", w[1])), time(3, () -> check(sec.run(Map.of(), project, "/bin/sh", "-c", w[1]))));
+            report("ptrace:  " + w[0], time(3, () -> ungoverned(project, "/bin/sh", "-c", w[1])), time(3, () -> check(pt.run(Map.of(), project, "/bin/sh", "-c", w[1]))));
+        }
+        report("seccomp: 30 governed commands (/bin/true)", time(1, () -> { for (int i = 0; i < 30; i++) ungoverned(project, "/bin/true"); return 0; }),
+                time(1, () -> { for (int i = 0; i < 30; i++) check(sec.run(Map.of(), project, "/bin/true")); return 0; }));
+        report("ptrace:  30 governed commands (/bin/true)", time(1, () -> { for (int i = 0; i < 30; i++) ungoverned(project, "/bin/true"); return 0; }),
+                time(1, () -> { for (int i = 0; i < 30; i++) check(pt.run(Map.of(), project, "/bin/true")); return 0; }));
+    }
+
     interface Run { int run() throws Exception; }
 
     static int check(GovernedHarness.Result r) {

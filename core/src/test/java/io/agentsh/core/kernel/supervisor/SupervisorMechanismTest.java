@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only there.
  */
 class SupervisorMechanismTest {
+    // Fields and sh() are package-visible for PtraceMechanismTest, which runs every check under ptrace.
     @TempDir Path tmp;
     Path denied;
     Path secret;
@@ -29,11 +30,15 @@ class SupervisorMechanismTest {
         work = Files.createDirectories(tmp.resolve("work"));
         Files.writeString(denied.resolve("existing"), "original\n");
         Files.writeString(secret.resolve("key"), "TOPSECRET\n");
-        h = new GovernedHarness(new StandInPolicy(denied.toString(), secret.toString()), tmp.resolve("run"),
-                GovernedHarness.defaultPlan());
+        h = new GovernedHarness(new StandInPolicy(denied.toString(), secret.toString()), tmp.resolve("run"), plan());
     }
 
-    private GovernedHarness.Result sh(String script) throws Exception {
+    /** The arming plan under test (the ptrace backend's test runs the same checks with its own). */
+    ArmingPlan plan() {
+        return GovernedHarness.defaultPlan();
+    }
+
+    GovernedHarness.Result sh(String script) throws Exception {
         return h.run(Map.of("D", denied.toString(), "S", secret.toString(), "W", work.toString()), work, "/bin/sh", "-c", script);
     }
 

@@ -1,0 +1,321 @@
+package io.agentsh.core.kernel.supervisor;
+
+import static io.agentsh.core.kernel.sys.Ptrace.*;
+
+import io.agentsh.core.kernel.bpf.SeccompAction;
+import io.agentsh.core.kernel.sys.Errno;
+import io.agentsh.core.kernel.sys.FsCalls;
+import io.agentsh.core.kernel.sys.LinuxSyscalls;
+import io.agentsh.core.kernel.sys.Ptrace;
+import io.agentsh.core.kernel.sys.SyscallNumbers;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ptrace backend: serves one governed command's tree where seccomp user notification is not
+ * available. One platform thread per tree is the tracer (ptrace binds tracees to the thread that
+ * attached them): it PTRACE_SEIZEs the command before it execs (the wrapper waits for ARMD, so
+ * nothing runs untraced), follows every fork, vfork and clone, and is stopped only by the
+ * SECCOMP_RET_TRACE prefilter the wrapper installed itself: the same syscalls the seccomp backend
+ * is notified of. Each seccomp-stop is read with PTRACE_GET_SYSCALL_INFO and decided by the same
+ * {@link SyscallHandlers} as the seccomp backend; denials skip the syscall with -errno.
+ *
+ * <p>Fails closed: a stop it cannot read is skipped with EACCES; if registers cannot be written
+ * the tracee is killed and the audit event says so; if the tracer thread ends, PTRACE_O_EXITKILL
+ * kills every tracee. wait4 runs with __WNOTHREAD, so it never reaps a child of another JVM thread.
+ */
+public final class PtraceSupervisor implements TreeSupervisor {
+    static final long OPTIONS = O_TRACESECCOMP | O_TRACECLONE | O_TRACEFORK | O_TRACEVFORK | O_TRACEEXEC
+            | O_TRACEEXIT | O_EXITKILL | O_TRACESYSGOOD;
+    private static final int SIGTRAP = 5, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
+    private static final int SYS_TKILL = SyscallNumbers.TKILL;
+
+    private final String sessionId;
+    private final KernelPolicy policy;
+    private final EnforcementEvents events;
+    private final SupervisorOptions options;
+    private final int rootPid;
+    private final Thread thread;
+    private final ExecutorService slowPath;
+    private final CompletableFuture<Void> attached = new CompletableFuture<>();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicLong handled = new AtomicLong();
+    private final LinkedBlockingQueue<PtraceResponder.Answer> mailbox = new LinkedBlockingQueue<>();
+    /** Tracer-thread state. */
+    private final Set<Integer> known = new HashSet<>();
+    private final Set<Integer> listening = new HashSet<>();
+    private final Map<Integer, String> verifying = new HashMap<>();
+    private int awaitingAnswers;
+
+    private PtraceSupervisor(String sessionId, KernelPolicy policy, EnforcementEvents events, SupervisorOptions options,
+                             int rootPid) {
+        this.sessionId = sessionId;
+        this.policy = policy;
+        this.events = events;
+        this.options = options;
+        this.rootPid = rootPid;
+        this.slowPath = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("agentsh-ptrace-slow-", 0).factory());
+        this.thread = Thread.ofPlatform().daemon().name(Supervisor.LOOP_THREAD_PREFIX + "ptrace-" + rootPid).unstarted(this::run);
+    }
+
+    /**
+     * Starts a tracer thread that seizes {@code rootPid} (the wrapper's process that will exec the
+     * command; it must be waiting for ARMD). {@link #attached()} completes once it is traced.
+     */
+    public static PtraceSupervisor start(String sessionId, KernelPolicy policy, EnforcementEvents events,
+                                         SupervisorOptions options, int rootPid) {
+        PtraceSupervisor s = new PtraceSupervisor(sessionId, policy, events, options, rootPid);
+        s.thread.start();
+        return s;
+    }
+
+    /** Completes when the root is seized (exceptionally when it cannot be). */
+    public CompletableFuture<Void> attached() {
+        return attached;
+    }
+
+    @Override
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    @Override
+    public long handledCount() {
+        return handled.get();
+    }
+
+    /** Ends the tree: every tracee is killed (the tracer then sees them go and finishes). */
+    @Override
+    public void stop() {
+        LinuxSyscalls.call(SyscallNumbers.KILL, rootPid, 9, 0);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        Ptrace pt = new Ptrace();
+        long rootFd = -1;
+        try {
+            long r = pt.seize(rootPid, OPTIONS);
+            if (r < 0) {
+                attached.completeExceptionally(new IllegalStateException("PTRACE_SEIZE of " + rootPid + " failed: errno " + (-r)));
+                return;
+            }
+            known.add(rootPid);
+            rootFd = new FsCalls().openat(FsCalls.AT_FDCWD, "/proc/" + rootPid + "/root", FsCalls.O_PATH | FsCalls.O_DIRECTORY | FsCalls.O_CLOEXEC, 0);
+            if (rootFd < 0) {
+                // Seized but unusable: the tracee dies with this thread (EXITKILL) or by our kill.
+                LinuxSyscalls.call(SYS_TKILL, rootPid, 9, 0);
+                attached.completeExceptionally(new IllegalStateException("cannot open the tracee's root: errno " + (-rootFd)));
+                drain(pt);
+                return;
+            }
+            PtraceResponder own = new PtraceResponder(null);
+            SupervisorContext ctx = new SupervisorContext(sessionId, policy, events, (int) rootFd, options,
+                    () -> new PtraceResponder(mailbox::add), slowPath);
+            ProcessTree tree = new ProcessTree(rootPid);
+            SyscallHandlers handlers = SyscallHandlers.create(ctx, own, tree);
+            attached.complete(null);
+            loop(pt, ctx, tree, handlers, own);
+        } catch (RuntimeException e) {
+            attached.completeExceptionally(e);
+            events.failure(sessionId, rootPid, "ptrace", "ptrace supervisor stopped: " + e.getMessage());
+            LinuxSyscalls.call(SyscallNumbers.KILL, rootPid, 9, 0);
+        } finally {
+            if (rootFd >= 0) LinuxSyscalls.close((int) rootFd);
+            slowPath.shutdown();
+            done.complete(null);
+        }
+    }
+
+    /** After a failed start: reap what is left so the thread ends cleanly. */
+    private void drain(Ptrace pt) {
+        while (true) {
+            long pid = pt.waitAny(0);
+            if (pid == -Errno.EINTR) continue;
+            if (pid <= 0) return;
+            int st = pt.lastStatus();
+            if (Ptrace.stopped(st)) pt.cont((int) pid, 0);
+        }
+    }
+
+    private void loop(Ptrace pt, SupervisorContext ctx, ProcessTree tree, SyscallHandlers handlers, PtraceResponder own) {
+        FsCalls fs = new FsCalls();
+        PtraceStop call = new PtraceStop();
+        while (true) {
+            for (PtraceResponder.Answer a; (a = mailbox.poll()) != null; ) {
+                awaitingAnswers--;
+                apply(pt, a);
+            }
+            long pid = pt.waitAny(awaitingAnswers > 0 ? WNOHANG : 0);
+            if (pid == 0) {
+                // Answers from workers are outstanding: wait for one briefly, then look again.
+                try {
+                    PtraceResponder.Answer a = mailbox.poll(1, TimeUnit.MILLISECONDS);
+                    if (a != null) mailbox.add(a);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                continue;
+            }
+            if (pid == -Errno.EINTR) continue;
+            if (pid < 0) return; // ECHILD: no tracee left
+            onEvent(pt, fs, ctx, tree, handlers, own, call, (int) pid, pt.lastStatus());
+        }
+    }
+
+    private void onEvent(Ptrace pt, FsCalls fs, SupervisorContext ctx, ProcessTree tree, SyscallHandlers handlers,
+                         PtraceResponder own, PtraceStop call, int tid, int st) {
+        if (!Ptrace.stopped(st)) {
+            // Exited or killed: unlinked from us (its real parent reaps it).
+            known.remove(tid);
+            listening.remove(tid);
+            verifying.remove(tid);
+            return;
+        }
+        int sig = Ptrace.stopSignal(st), ev = Ptrace.event(st);
+        if (sig == SIGTRAP && ev == EVENT_SECCOMP) {
+            onSeccomp(pt, ctx, tree, handlers, own, call, tid);
+        } else if (sig == (SIGTRAP | 0x80)) {
+            onSyscallExit(pt, fs, ctx, tid);
+        } else if (ev == EVENT_STOP) {
+            if (known.add(tid)) resume(pt, tid, 0);              // a new task's first stop (auto-attach)
+            else if (listening.remove(tid)) resume(pt, tid, 0);  // SIGCONT ended its group-stop
+            else if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+                listening.add(tid);                              // job control: stays stopped
+                if (pt.listen(tid) < 0) listening.remove(tid);
+            } else resume(pt, tid, 0);
+        } else if (sig == SIGTRAP && ev != 0) {
+            if (ev == EVENT_EXEC) {
+                long former = pt.eventMessage(tid);
+                if (former > 0 && former != tid) { known.remove((int) former); verifying.remove((int) former); }
+            }
+            resume(pt, tid, 0); // fork/vfork/clone/exec/exit events: the new tasks report on their own
+        } else {
+            resume(pt, tid, sig); // signal-delivery-stop: deliver it as sent
+        }
+    }
+
+    private void onSeccomp(Ptrace pt, SupervisorContext ctx, ProcessTree tree, SyscallHandlers handlers,
+                           PtraceResponder own, PtraceStop call, int tid) {
+        handled.incrementAndGet();
+        int op = pt.syscallInfo(tid);
+        if (op == -Errno.ESRCH) return; // killed meanwhile
+        if (op != INFO_SECCOMP || pt.infoArch() != SeccompAction.AUDIT_ARCH_X86_64) {
+            events.failure(sessionId, tid, "ptrace", "syscall at a seccomp stop unreadable (op " + op + "): denied");
+            own.reset();
+            own.respondError(tid, Errno.EACCES);
+            apply(pt, own.answer(tid));
+            return;
+        }
+        call.set(tid, (int) pt.infoNr(), pt.infoArg(0), pt.infoArg(1), pt.infoArg(2), pt.infoArg(3), pt.infoArg(4), pt.infoArg(5));
+        own.reset();
+        try {
+            handlers.dispatch(call);
+        } catch (RuntimeException e) {
+            if (e == SlowPath.PENDING) {
+                offload(ctx, tree, call.copy());
+                awaitingAnswers++;
+                return;
+            }
+            own.reset();
+            own.respondError(tid, Errno.EACCES);
+            events.failure(sessionId, tid, SyscallNumbers.name(call.nr()), "supervisor error: " + e);
+        }
+        if (own.kind() == PtraceResponder.NONE) awaitingAnswers++; // a worker answers (emulation off the tracer thread)
+        else apply(pt, own.answer(tid));
+    }
+
+    /** The open ran; its fd must name the object that was checked, else the path changed under us. */
+    private void onSyscallExit(Ptrace pt, FsCalls fs, SupervisorContext ctx, int tid) {
+        String expected = verifying.remove(tid);
+        if (expected != null && pt.syscallInfo(tid) == INFO_EXIT && !pt.infoIsError()) {
+            long fd = pt.infoRval();
+            if (fd >= 0 && !sameObject(fs, ctx.rootFd(), tid, (int) fd, expected)) {
+                // The kernel opened something else than what was checked (another thread rewrote
+                // the path, or a component was swapped): the descriptor must not be used.
+                events.failure(sessionId, tid, "open", "opened object is not the checked " + expected
+                        + " (path changed during the call): process killed");
+                LinuxSyscalls.call(SYS_TKILL, tid, 9, 0);
+            }
+        }
+        resume(pt, tid, 0);
+    }
+
+    private static boolean sameObject(FsCalls fs, int rootFd, int tid, int fd, String expected) {
+        long[] got = new long[2], want = new long[2];
+        if (fs.statDevIno(FsCalls.AT_FDCWD, "/proc/" + tid + "/fd/" + fd, 0, got) < 0) return false;
+        String rel = ResolvedPath.relative(expected);
+        if (fs.statDevIno(rootFd, rel, 0, want) == 0 && got[0] == want[0] && got[1] == want[1]) return true;
+        return fs.statDevIno(rootFd, rel, FsCalls.AT_SYMLINK_NOFOLLOW, want) == 0 && got[0] == want[0] && got[1] == want[1];
+    }
+
+    private void apply(Ptrace pt, PtraceResponder.Answer a) {
+        int tid = a.tid();
+        switch (a.kind()) {
+            case PtraceResponder.CONTINUE -> resume(pt, tid, 0);
+            case PtraceResponder.VERIFY -> {
+                long w = pt.setArg(tid, a.flagsArg(), a.flags());
+                if (w >= 0 && a.nr() == SyscallNumbers.OPEN) w = pt.setSyscallNr(tid, a.nr()); // creat -> open
+                if (w < 0) {
+                    refuseUnwritable(pt, tid, w);
+                    return;
+                }
+                if (a.expected() == null) { resume(pt, tid, 0); return; }
+                verifying.put(tid, a.expected());
+                if (pt.syscall(tid, 0) < 0) verifying.remove(tid);
+            }
+            default -> {
+                long r = pt.skipWith(tid, a.value());
+                if (r < 0) {
+                    refuseUnwritable(pt, tid, r);
+                    return;
+                }
+                resume(pt, tid, 0);
+            }
+        }
+    }
+
+    /** Registers could not be written: the only way left to refuse is to end the process, and say so. */
+    private void refuseUnwritable(Ptrace pt, int tid, long errno) {
+        if (errno == -Errno.ESRCH) return; // gone (SIGKILL): nothing left to answer
+        events.failure(sessionId, tid, "ptrace", "registers could not be written (errno " + (-errno)
+                + ") to refuse or rewrite the syscall: process killed");
+        LinuxSyscalls.call(SYS_TKILL, tid, 9, 0);
+        resume(pt, tid, 0);
+    }
+
+    private static void resume(Ptrace pt, int tid, int sig) {
+        pt.cont(tid, sig); // ESRCH: killed meanwhile, nothing to do
+    }
+
+    /** A decision that may block (approval) runs on a worker; its answer comes back by the mailbox. */
+    private void offload(SupervisorContext ctx, ProcessTree tree, PtraceStop call) {
+        slowPath.execute(() -> {
+            SlowPath.allowBlockingOnThisThread();
+            PtraceResponder viaMailbox = new PtraceResponder(mailbox::add);
+            try {
+                SyscallHandlers.create(ctx, viaMailbox, tree).dispatch(call);
+            } catch (RuntimeException e) {
+                viaMailbox.respondError(call.id(), Errno.EACCES);
+                events.failure(sessionId, call.pid(), SyscallNumbers.name(call.nr()), "supervisor error: " + e);
+            }
+        });
+    }
+}

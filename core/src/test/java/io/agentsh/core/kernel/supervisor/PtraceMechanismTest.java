@@ -1,0 +1,74 @@
+package io.agentsh.core.kernel.supervisor;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every mechanism check of {@link SupervisorMechanismTest} again, with the tree served by the
+ * ptrace backend (SECCOMP_RET_TRACE prefilter, PtraceSupervisor) and the same stand-in policy:
+ * the same answers, the same denials.
+ */
+class PtraceMechanismTest extends SupervisorMechanismTest {
+    @Override
+    ArmingPlan plan() {
+        return GovernedHarness.ptracePlan();
+    }
+
+    /**
+     * Under ptrace the kernel opens the file (there is no way to hand a tracee an fd), so a
+     * racing thread can make it open another object than the one checked. What must hold: the
+     * denied file is never created (creation is done by the supervisor on the checked path), and
+     * a detected swap ends the process with an audit event instead of leaving it the descriptor.
+     */
+    @Override
+    @Test
+    void raceOnThePathBufferNeverReachesTheDeniedFile() throws Exception {
+        Path racer = Racer.build(tmp);
+        Path allowed = work.resolve("allowed");
+        Path target = denied.resolve("raced");
+        var r = h.run(Map.of(), work, racer.toString(), "mem", allowed.toString(), target.toString(), "10000");
+        assertFalse(Files.exists(target), "the denied file was created by a racing thread: " + r);
+        if (r.exit() != 0) {
+            assertEquals(128 + 9, r.exit(), "only a detected swap may end the racer (SIGKILL): " + r);
+            assertTrue(h.failures.stream().anyMatch(f -> f.contains("process killed")), h.failures.toString());
+        }
+    }
+
+    @Override
+    @Test
+    void raceOnASymlinkNeverReachesTheDeniedFile() throws Exception {
+        Path racer = Racer.build(tmp);
+        Path target = denied.resolve("existing");
+        var r = h.run(Map.of(), work, racer.toString(), "link", work.resolve("l").toString(), work.resolve("allowed").toString(),
+                target.toString(), "10000");
+        assertEquals("original\n", Files.readString(target), "the denied file was written through a swapped link: " + r);
+        if (r.exit() != 0) {
+            assertEquals(128 + 9, r.exit(), "only a detected swap may end the racer (SIGKILL): " + r);
+            assertTrue(h.failures.stream().anyMatch(f -> f.contains("process killed")), h.failures.toString());
+        }
+    }
+
+    @Test
+    void jobControlStopAndContinueReachTheTracee() throws Exception {
+        var r = sh("sleep 30 & p=$!; kill -STOP $p; sleep 0.2; grep -Eq 'State:.*(T|t) ' /proc/$p/status && echo stopped; "
+                + "kill -CONT $p; sleep 0.2; grep -q 'State:.*S' /proc/$p/status && echo running; kill $p; wait $p; echo rc=$?");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().contains("stopped\nrunning\nrc=143"), r.toString());
+    }
+
+    @Test
+    void threadsAndDeepTreesAreFollowed() throws Exception {
+        Files.writeString(work.resolve("deep.sh"), "sudo true; echo deep=$?\n");
+        var r = sh("sh -c 'sh -c \"sh -c \\\"sh $W/deep.sh\\\"\"'; "
+                + "for i in 1 2 3 4 5 6 7 8 9 10; do (echo x > $W/f$i) & done; wait; ls $W | grep -c '^f'; "
+                + "python3 -c \"import threading,os\nts=[threading.Thread(target=lambda i=i: open('$D/t%d'%i,'w')) for i in range(4)]\n"
+                + "[t.start() for t in ts]; [t.join() for t in ts]\" 2>&1 | grep -c PermissionError");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().contains("deep=126"), r.toString());
+        assertTrue(r.stdout().contains("\n10\n4\n"), r.toString());
+    }
+}
