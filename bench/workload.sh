@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The reference's published agentsh workload in the throwaway VM, ungoverned and governed:
-#   bench/workload.sh [--json] [--deb FILE] [--config FILE]
-# --config: the server config in the VM (default: the testbed's exe.dev config; ptrace mode:
-# packaging/testbed/compat/exe.dev/config-ptrace.yaml).
+#   bench/workload.sh [--json] [--deb FILE] [--config FILE | --seccomp-only]
+# --config: the server config in the VM (default: the testbed's exe.dev config, whose
+# ptrace.trace.execve makes it the hybrid backend: execve by ptrace, the rest by seccomp; ptrace
+# mode: packaging/testbed/compat/exe.dev/config-ptrace.yaml). --seccomp-only: the testbed's config
+# with ptrace off and seccomp's execve on (every syscall by seccomp user notification).
 # 120 flat execs, 1,000 file operations in one exec, a git clone+grep+commit of a local repo,
 # 10 HTTP requests to a local server, 50 denied and 50 redirected commands, 20 four-level nested
 # shells, 10 fan-outs of 10; plus the shim's own overhead (`bash -c true`, median of 200).
@@ -16,6 +18,17 @@ while [ $# -gt 0 ]; do
     --json) inner+=(--json); shift ;;
     --deb) args+=(--deb "$2"); shift 2 ;;
     --config) args+=(--config "$2"); shift 2 ;;
+    --seccomp-only)
+      mkdir -p dist/bench
+      python3 - packaging/testbed/compat/exe.dev/config.yaml dist/bench/config-seccomp.yaml <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+t, a = re.subn(r'(\n  ptrace:\n    enabled:) true', r'\1 false', t)
+t, b = re.subn(r'(\n    execve:\n      enabled:) false[^\n]*', r'\1 true', t)
+if (a, b) != (1, 1): sys.exit("workload.sh: the testbed config's ptrace/seccomp.execve keys moved")
+open(sys.argv[2], "w").write(t)
+PY
+      args+=(--config dist/bench/config-seccomp.yaml); shift ;;
     *) echo "workload.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
