@@ -44,9 +44,10 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
 
     /**
      * A session's plans for one policy version: {@code masks} is set when reads are decided in the
-     * kernel (the masked plan, its masks applied in the session's mount namespace).
+     * kernel (the masked plan, its masks applied in the session's mount namespace); {@code view}
+     * is the session's FUSE view the rulesets also hold in (null: none yet).
      */
-    private record SessionPlan(SessionPolicy policy, KernelPlans.SessionPlans plans, ReadMasks masks, Path mountNs) {
+    private record SessionPlan(SessionPolicy policy, Path view, KernelPlans.SessionPlans plans, ReadMasks masks, Path mountNs) {
         void close() {
             if (masks != null) masks.close();
             if (plans.trapping().landlock() != null) plans.trapping().landlock().close();
@@ -191,6 +192,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     @Override
     public LaunchPlan plan(LaunchRequest r) throws LaunchException {
         Session s = session(r.sessionId());
+        ensureView(s, true);
         Chosen ap = choose(s, plan(s), true);
         Path mountNs = mountNamespaceFor(s, ap, true);
         CgroupLayer.Placed cg = place(s, r.commandId());
@@ -230,6 +232,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     List<String> armShell(Session s, String commandId, int pid, String path, String argv0, List<String> args)
             throws LaunchException {
         boolean canJoin = canJoinMountNamespace(pid);
+        ensureView(s, canJoin);
         Chosen c = choose(s, plan(s), canJoin);
         Path mountNs = mountNamespaceFor(s, c, canJoin);
         ArmingPlan p = c.plan();
@@ -311,13 +314,19 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     }
 
     /**
+     * Mounts a deferred FUSE view before the session's first command that can join the namespace
+     * it is shown in; before the plan is chosen, so the plan's Landlock rules hold in the view.
+     */
+    private void ensureView(Session s, boolean canJoin) {
+        if (canJoin && fuse != null) fuse.ensureView(s);
+    }
+
+    /**
      * The mount namespace this command joins: the masked plan's, or, when the caller can join one,
-     * the session's namespace with its FUSE workspace view (a deferred view is mounted here, before
-     * the session's first command that can use it). Null: the daemon's namespace.
+     * the session's namespace with its FUSE workspace view. Null: the daemon's namespace.
      */
     private Path mountNamespaceFor(Session s, Chosen c, boolean canJoin) {
         if (!canJoin) return c.mountNs();
-        if (fuse != null) fuse.ensureView(s);
         if (c.mountNs() != null || s.workspaceView() == null || mountNamespaces == null) return c.mountNs();
         var ns = mountNamespaces.find(s);
         return ns == null ? null : ns.path();
@@ -361,19 +370,24 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         throw new LaunchException("the session's policy has no compiled engine for the kernel supervisor");
     }
 
-    /** The session's plans for its current policy; rebuilt after a policy reload. */
+    /**
+     * The session's plans for its current policy and FUSE view; rebuilt after a policy reload and
+     * once a deferred view is mounted (Landlock rules name inodes: the view's are not the real
+     * directory's, see {@link io.agentsh.core.kernel.landlock.LandlockConfig#withView}).
+     */
     private SessionPlan plan(Session s) throws LaunchException {
         SessionPolicy current = s.policy().get();
+        Path view = s.workspaceView();
         SessionPlan cached = plans.get(s.id());
-        if (cached != null && cached.policy() == current) return cached;
+        if (cached != null && cached.policy() == current && java.util.Objects.equals(cached.view(), view)) return cached;
         synchronized (s) {
             cached = plans.get(s.id());
-            if (cached != null && cached.policy() == current) return cached;
+            if (cached != null && cached.policy() == current && java.util.Objects.equals(cached.view(), view)) return cached;
             Engine engine = engine(s);
             KernelPlans.SessionPlans built;
             try {
                 built = KernelPlans.forSession(config, engine, new EngineKernelPolicy(engine), s.workspace().toString(),
-                        mountNamespaces != null, backend);
+                        mountNamespaces != null, backend, view == null ? null : view.toString());
             } catch (IOException | RuntimeException e) {
                 throw new LaunchException("cannot build the kernel plan: " + e.getMessage());
             }
@@ -393,7 +407,7 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             } else {
                 LOG.info("session " + s.id() + ": reads trapped and decided by the supervisor (" + built.reads().reason() + ")");
             }
-            SessionPlan plan = new SessionPlan(current, built, masks, ns);
+            SessionPlan plan = new SessionPlan(current, view, built, masks, ns);
             SessionPlan old = plans.put(s.id(), plan);
             // An older plan's ruleset may still be on its way to a wrapper; it is closed with the session.
             if (old != null) retired.computeIfAbsent(s.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(old);

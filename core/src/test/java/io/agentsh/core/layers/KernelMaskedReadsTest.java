@@ -42,6 +42,11 @@ class KernelMaskedReadsTest {
 
     /** {@code extraRules}: file rules (YAML list items) placed first. */
     private String start(String extraRules) throws Exception {
+        return start(extraRules, tmp.resolve("ws"), false);
+    }
+
+    /** As above, with the session's workspace {@code ws}; {@code fuse}: with the FUSE layer (deferred view). */
+    private String start(String extraRules, Path ws, boolean fuse) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
         assumeTrue(KernelLayer.unavailableReason() == null, "kernel layer unavailable: " + KernelLayer.unavailableReason());
         Path policies = Files.createDirectories(tmp.resolve("policies"));
@@ -78,6 +83,7 @@ class KernelMaskedReadsTest {
         // The exe.dev config plus a protected path with a wildcard in a directory of our own.
         String exe = Files.readString(TestDaemon.compat().resolve("exe.dev/config.yaml"));
         Path cfgFile = Files.createDirectories(tmp.resolve("etc")).resolve("config.yaml"); // data_dir = its directory
+        if (fuse) exe = exe.replace("base_dir: \"/var/lib/agentsh/sessions\"", "base_dir: \"" + tmp.resolve("sessions") + "\"");
         Files.writeString(cfgFile, exe.replaceFirst("(?m)^sandbox:\\n", "sandbox:\n  protected_paths: [\"/etc/shadow\", \""
                 + tmp + "/keys/host_*\"]\n"));
         LoadedConfig cfg = ServerConfigLoader.load(cfgFile);
@@ -88,9 +94,15 @@ class KernelMaskedReadsTest {
         MountNamespaceLayer ns = MountNamespaceLayer.install(d.daemon, tmp.resolve("ns"));
         nsLayer = ns;
         assertNotNull(ns);
-        assertNotNull(KernelLayer.install(d.daemon, cfg.config(), SupervisorOptions.DEFAULT, ns));
+        FuseLayer view = null;
+        if (fuse) {
+            // No soft_delete in these tests: the view needs no deleter.
+            view = FuseLayer.install(d.daemon, cfg.config(), null, ns);
+            assertNotNull(view);
+        }
+        assertNotNull(KernelLayer.install(d.daemon, cfg.config(), SupervisorOptions.DEFAULT, ns, view));
         d.daemon.sessions().addListener(ns);
-        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Files.createDirectories(ws);
         return d.session(ws, null);
     }
 
@@ -106,6 +118,34 @@ class KernelMaskedReadsTest {
         Matcher m = Pattern.compile("agentsh_seccomp_notifications_total\\{reads=\"kernel\"} (\\d+)").matcher(d.get("/metrics").body());
         assertTrue(m.find(), "no notification counter on /metrics");
         return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * A session whose reads are decided in the kernel, with a FUSE view of its workspace: Landlock's
+     * read rule on the workspace holds in the view too. The workspace is under /run, which no read
+     * rule covers from above (under the test's temp dir, /tmp's rule would).
+     */
+    @Test
+    void readsInTheKernelWorkInTheSessionsFuseView() throws Exception {
+        assumeTrue(io.agentsh.core.fuse.WorkspaceMounts.fuseAvailable(), "/dev/fuse not usable");
+        Path base = Files.createTempDirectory(Path.of("/run"), "agentsh-masked-view-");
+        try {
+            Path ws = base.resolve("ws");
+            String sid = start("""
+                      - name: allow-view-ws
+                        paths: ["%1$s", "%1$s/**"]
+                        operations: ["*"]
+                        decision: allow""".formatted(ws), ws, true);
+            Files.writeString(ws.resolve("in-ws.txt"), "in the view");
+            JsonNode j = exec(sid, "sh", "-c", "stat -f -c %T " + ws + " && cat " + ws + "/in-ws.txt && ls " + ws);
+            assertEquals(0, j.at("/result/exit_code").asInt(), j.toString());
+            assertEquals("fuseblk\nin the viewin-ws.txt\n", j.at("/result/stdout").asText(), j.toString());
+        } finally {
+            if (d != null) { d.close(); d = null; }
+            try (var walk = Files.walk(base)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 
     @Test

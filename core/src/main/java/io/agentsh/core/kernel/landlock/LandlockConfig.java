@@ -30,6 +30,39 @@ public record LandlockConfig(List<String> allowRead, List<String> allowWrite, Li
         bindPorts = List.copyOf(bindPorts);
     }
 
+    /**
+     * This config, with every path at or beneath {@code workspace} also given, with the same
+     * rights (and the same deny entries), beneath {@code view}: where the session's FUSE view of
+     * the workspace is mounted in the daemon's mount namespace. Landlock rules name inodes, and in
+     * the session's mount namespace the workspace path is the view (a clone of that mount: same
+     * superblock, same inodes), whose files sit under the view's root, not the real directory's;
+     * Landlock skips the covered mount point when it walks up. Paths above the workspace need no
+     * twin: the walk reaches them from the view. Null {@code view}: this config unchanged.
+     */
+    public LandlockConfig withView(String workspace, String view) {
+        if (view == null || workspace == null || !workspace.startsWith("/")) return this;
+        return new LandlockConfig(twin(allowRead, workspace, view), twin(allowWrite, workspace, view),
+                twin(allowExecute, workspace, view), twin(denyPaths, workspace, view), twin(devicePaths, workspace, view),
+                allowConnectTcp, connectPorts, allowBindTcp, bindPorts, scopeSignals, scopeAbstractUnix);
+    }
+
+    private static List<String> twin(List<String> paths, String workspace, String view) {
+        String ws = strip(workspace);
+        String root = strip(view);
+        List<String> out = new java.util.ArrayList<>(paths);
+        for (String p : paths) {
+            if (p == null) continue;
+            String c = strip(p);
+            if (c.equals(ws)) out.add(root);
+            else if (c.startsWith(ws.equals("/") ? "/" : ws + "/")) out.add(root + c.substring(ws.equals("/") ? 0 : ws.length()));
+        }
+        return out;
+    }
+
+    private static String strip(String p) {
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
     /** The system directories a command needs to run at all (binaries, loader, libraries). */
     public static final List<String> SYSTEM_EXECUTE = List.of("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32");
     public static final List<String> SYSTEM_READ = List.of("/etc", "/usr", "/lib", "/lib64", "/proc", "/sys", "/dev", "/run");

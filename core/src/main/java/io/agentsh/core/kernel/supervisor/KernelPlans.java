@@ -37,13 +37,25 @@ public final class KernelPlans {
     public static ArmingPlan forSession(ServerConfig cfg, Policy policy, Map<String, String> variables,
                                         KernelPolicy kernelPolicy, String workspace, SupervisionBackend backend)
             throws IOException {
+        return forSession(cfg, policy, variables, kernelPolicy, workspace, backend, null);
+    }
+
+    /**
+     * As above; {@code view} (may be null) is where the session's FUSE workspace view is mounted in
+     * the daemon's namespace: the Landlock rules on the workspace hold in the view too
+     * ({@link LandlockConfig#withView}), for commands that see the view at the workspace path.
+     */
+    public static ArmingPlan forSession(ServerConfig cfg, Policy policy, Map<String, String> variables,
+                                        KernelPolicy kernelPolicy, String workspace, SupervisionBackend backend,
+                                        String view) throws IOException {
         List<String> block = cfg.strings("sandbox.seccomp.syscalls.block");
         var filter = SyscallSets.sessionFilter(block.isEmpty() ? SyscallSets.DEFAULT_BLOCKED : block,
                 kernelPolicy.readsCanBeDenied(),
                 kernelPolicy.governsUnixSockets() || kernelPolicy.governsConnectRedirects());
         LandlockRuleset ruleset = null;
         if (cfg.bool("landlock.enabled") && LandlockAbi.probe() > 0) {
-            ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace));
+            ruleset = LandlockRulesetBuilder.build(landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace)
+                    .withView(workspace, view));
         }
         long keep = cfg.isSet("capabilities.allow") ? Capabilities.keepMask(cfg.strings("capabilities.allow")) : -1L;
         return new ArmingPlan(program(filter, backend), ruleset, true, keep, false, backend);
@@ -76,9 +88,16 @@ public final class KernelPlans {
     /** As above, both plans for {@code backend} (ptrace: the trapped syscalls return SECCOMP_RET_TRACE). */
     public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
                                           boolean mountNamespaces, SupervisionBackend backend) throws IOException {
+        return forSession(cfg, engine, kernelPolicy, workspace, mountNamespaces, backend, null);
+    }
+
+    /** As above; both rulesets also hold in the session's FUSE view mounted at {@code view} (may be null). */
+    public static SessionPlans forSession(ServerConfig cfg, Engine engine, KernelPolicy kernelPolicy, String workspace,
+                                          boolean mountNamespaces, SupervisionBackend backend, String view)
+            throws IOException {
         Policy policy = engine.policy();
         Map<String, String> variables = engine.options().variables();
-        ArmingPlan trapping = forSession(cfg, policy, variables, kernelPolicy, workspace, backend);
+        ArmingPlan trapping = forSession(cfg, policy, variables, kernelPolicy, workspace, backend, view);
         long keep = trapping.keepCapabilities();
         boolean landlock = trapping.landlock() != null;
         LandlockConfig lc = landlockConfig(cfg, PolicyLandlockPaths.derive(policy, variables), workspace);
@@ -97,7 +116,7 @@ public final class KernelPlans {
         if (landlock) {
             ruleset = LandlockRulesetBuilder.build(new LandlockConfig(reads.landlockRead(), lc.allowWrite(), lc.allowExecute(),
                     lc.denyPaths(), lc.devicePaths(), lc.allowConnectTcp(), lc.connectPorts(), lc.allowBindTcp(), lc.bindPorts(),
-                    lc.scopeSignals(), lc.scopeAbstractUnix()));
+                    lc.scopeSignals(), lc.scopeAbstractUnix()).withView(workspace, view));
         }
         return new SessionPlans(trapping, new ArmingPlan(program(filter, backend), ruleset, true, keep, false, backend), reads);
     }
