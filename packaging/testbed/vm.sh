@@ -108,10 +108,16 @@ else
   rm -rf --one-file-system "$T"
 fi
 # cgroups the daemon made inside the VM are host cgroups (the trees are bound in): remove
-# the empty ones this run created.
+# the empty ones this run created. Not the ones younger than a minute: another VM running at the
+# same time may have just made them for a command that has not joined yet (removing those made
+# that VM's commands fail with "cgroup.procs: no such file"). A leftover of ours that is skipped
+# here is swept by the next daemon start (empty agentsh cgroups older than 5 minutes).
 cg_after=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name '*agentsh*' 2>/dev/null | sort)
+cg_young=$(( $(date +%s) - 60 ))
 comm -13 <(echo "$cg_before") <(echo "$cg_after") | sort -r | while read -r d; do
-  [ -n "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  [ -n "$d" ] || continue
+  [ "$(stat -c %Y "$d" 2>/dev/null || echo 0)" -lt "$cg_young" ] || continue
+  find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 done
 
 # The host-unchanged check, always last and loud.
