@@ -1,5 +1,6 @@
 package io.agentsh.core.fuse;
 
+import io.agentsh.core.ns.MountTable;
 import io.agentsh.core.ns.SessionMountNamespace;
 import io.agentsh.core.trash.SoftDeleter;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.agentsh.core.ns.MountNamespaces;
+import io.agentsh.core.ns.MountTable;
 import io.agentsh.core.ns.SessionMountNamespace;
 import io.agentsh.core.trash.SoftDeleter;
 import io.agentsh.core.trash.TrashEntry;

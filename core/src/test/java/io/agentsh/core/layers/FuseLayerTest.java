@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentsh.core.TestDaemon;
-import io.agentsh.core.fuse.MountTableProbe;
 import io.agentsh.core.fuse.WorkspaceMounts;
+import io.agentsh.core.ns.MountTable;
 import io.agentsh.core.json.Json;
 import io.agentsh.core.kernel.supervisor.SupervisorOptions;
 import io.agentsh.core.policy.FilePolicyProvider;
@@ -68,7 +68,7 @@ class FuseLayerTest {
     @AfterAll
     static void stop() throws Exception {
         if (d != null) d.close();
-        if (tmp != null) assertFalse(MountTableProbe.anyFuseUnder(tmp), "no view left mounted after the daemon stopped");
+        if (tmp != null) assertFalse(MountTable.read().stream().anyMatch(m -> m.mountPoint().startsWith(tmp) && m.fsType().startsWith("fuse")), "no view left mounted after the daemon stopped");
     }
 
     private static JsonNode exec(String script) throws Exception {
@@ -93,7 +93,7 @@ class FuseLayerTest {
         JsonNode s = d.get("/api/v1/sessions/" + sid).json();
         String mount = s.get("workspace_mount").asText();
         assertEquals(tmp.resolve("sessions").resolve(sid).resolve("workspace-mnt").toString(), mount, s.toString());
-        assertTrue(MountTableProbe.isFuse(Path.of(mount)), "workspace_mount is a FUSE mount: " + mount);
+        assertTrue(MountTable.isFuseMount(Path.of(mount)), "workspace_mount is a FUSE mount: " + mount);
     }
 
     /** The token of the one trash entry for {@code f} (fails if there is none or more than one). */
@@ -147,8 +147,8 @@ class FuseLayerTest {
                 "deferred: no view before the first command");
         assertEquals(200, d.post("/api/v1/sessions/" + id + "/exec", "{\"command\":\"true\"}").status());
         Path mount = Path.of(d.get("/api/v1/sessions/" + id).json().get("workspace_mount").asText());
-        assertTrue(MountTableProbe.isFuse(mount), mount.toString());
+        assertTrue(MountTable.isFuseMount(mount), mount.toString());
         assertEquals(204, d.send("DELETE", "/api/v1/sessions/" + id, null).status());
-        assertFalse(MountTableProbe.isFuse(mount), "unmounted when the session ended");
+        assertFalse(MountTable.isFuseMount(mount), "unmounted when the session ended");
     }
 }
