@@ -104,13 +104,14 @@ class LoadTest {
         return byTarget.toString();
     }
 
-    /** Platform threads other than the JDK's idle-timeout caches. */
+    /** Platform threads other than the idle-timeout caches (the JDK's, and the kernel layer's reused threads). */
     private static int ownThreads() {
         int n = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String name = t.getName();
             if (!name.startsWith("process reaper") && !name.startsWith("ForkJoinPool")
-                    && !name.startsWith("HttpClient") && !name.startsWith("Cleaner")) n++;
+                    && !name.startsWith("HttpClient") && !name.startsWith("Cleaner")
+                    && !name.startsWith("agentsh-kernel-idle")) n++;
         }
         return n;
     }

@@ -98,12 +98,11 @@ public final class PendingArm implements AutoCloseable {
         SeqpacketSocket server = SeqpacketSocket.listen(sock.toString(), 1);
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         PendingArm a = new PendingArm(wrapper, sock, token, server);
-        Thread.ofPlatform().daemon().name("agentsh-arm-" + token.substring(0, 8))
-                .start(() -> {
-                    try (join) {
-                        a.serve(sessionId, policy, plan, events, options, beforeExec, join);
-                    }
-                });
+        ReusedThreads.start("agentsh-arm-" + token.substring(0, 8), () -> {
+            try (join) {
+                a.serve(sessionId, policy, plan, events, options, beforeExec, join);
+            }
+        });
         return a;
     }
 

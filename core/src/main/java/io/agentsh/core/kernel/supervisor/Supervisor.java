@@ -29,7 +29,6 @@ public final class Supervisor implements TreeSupervisor {
     private final SupervisorOptions options;
     private final SeccompListener listener;
     private final int rootPid;
-    private final Thread thread;
     private final ExecutorService slowPath;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicLong handled = new AtomicLong();
@@ -44,7 +43,6 @@ public final class Supervisor implements TreeSupervisor {
         this.listener = new SeccompListener(listenerFd);
         this.rootPid = rootPid;
         this.slowPath = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("agentsh-supervisor-slow-", 0).factory());
-        this.thread = Thread.ofPlatform().daemon().name(LOOP_THREAD_PREFIX + rootPid).unstarted(this::run);
     }
 
     /**
@@ -54,7 +52,7 @@ public final class Supervisor implements TreeSupervisor {
     public static Supervisor start(String sessionId, KernelPolicy policy, EnforcementEvents events,
                                    SupervisorOptions options, int listenerFd, int rootPid) {
         Supervisor s = new Supervisor(sessionId, policy, events, options, listenerFd, rootPid);
-        s.thread.start();
+        ReusedThreads.start(LOOP_THREAD_PREFIX + rootPid, s::run);
         return s;
     }
 
@@ -77,9 +75,11 @@ public final class Supervisor implements TreeSupervisor {
     public void close() {
         stop();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(2));
+            done.get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // as before with join(2 s): close does not wait longer for a loop that is still serving
         }
     }
 
