@@ -62,7 +62,7 @@ class KernelLayerTest {
         io.agentsh.core.PtyExecTest.Client c = io.agentsh.core.PtyExecTest.Client.open(d, sid);
         c.send(java.util.Map.of("type", "start", "command", "sh", "args", java.util.List.of("-c",
                 "grep Seccomp: /proc/self/status; python3 -c 'import os; print(\"FG\", os.tcgetpgrp(0) == os.getpgrp())'; "
-                        + "cat /etc/shadow; echo \"cat=$?\"")));
+                        + "cat /etc/shadow; echo \"cat=$?\"; echo via-dev-tty >/dev/tty; echo \"tty=$?\"")));
         JsonNode exit = c.last.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals("exit", exit.path("type").asText(), exit.toString());
         String out = c.output();
@@ -70,6 +70,8 @@ class KernelLayerTest {
         assertTrue(out.contains("FG True"), "the pty is the command's controlling terminal (wrapper --ctty): " + out);
         assertTrue(out.contains("Permission denied") && !out.contains("root:"), out);
         assertFalse(out.contains("cat=0"), out);
+        // The supervisor opens /dev/tty for the command: it must be the command's terminal, not the daemon's (none).
+        assertTrue(out.contains("via-dev-tty") && out.contains("tty=0"), "/dev/tty is the command's pty: " + out);
     }
 
     @Test

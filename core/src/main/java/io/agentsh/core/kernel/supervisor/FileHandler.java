@@ -161,7 +161,16 @@ final class FileHandler {
         if (op == FileAccess.WRITE) ourFlags &= ~(O_CREAT | O_EXCL); // checked as a write to what exists
         // openat2 insists on mode 0 without O_CREAT/O_TMPFILE.
         int ourMode = (ourFlags & O_CREAT) != 0 || tmpfile ? (mode & 07777) & ~t.umask() : 0;
-        if (r.isFifo()) {
+        if (r.real().equals("/dev/tty")) {
+            // The tracee's controlling terminal, not the daemon's (it has none).
+            String tty = ControllingTerminal.of(t.tid());
+            if (tty == null) {
+                listener.respondError(n.id(), Errno.ENXIO);
+                return;
+            }
+            openAndInstall(n.id(), t, new ResolvedPath("/" + tty, "/" + tty, true, r.mode(), false, false, 0), ourFlags, ourMode,
+                    cloexec, fs, listener);
+        } else if (r.isFifo()) {
             // Opening a FIFO blocks until the other end shows up: never on the supervisor thread.
             // (It runs with the daemon's identity; FIFO permission bits are not re-checked.)
             long id = n.id();
