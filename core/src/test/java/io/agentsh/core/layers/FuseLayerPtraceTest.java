@@ -105,4 +105,19 @@ class FuseLayerPtraceTest {
         assertEquals(0, k.at("/result/exit_code").asInt(), k.toString());
         assertEquals("more\n", k.at("/result/stdout").asText(), k.toString());
     }
+
+    @Test
+    void aPtyCommandUnderPtraceOpensItsOwnTerminalAsDevTty() throws Exception {
+        Path ws = Files.createDirectory(outside.resolve("ws-pty")).toRealPath();
+        String sid = d.session(ws, null);
+        io.agentsh.core.PtyExecTest.Client c = io.agentsh.core.PtyExecTest.Client.open(d, sid);
+        c.send(java.util.Map.of("type", "start", "command", "sh", "args", java.util.List.of("-c",
+                "echo via-dev-tty >/dev/tty; echo \"tty=$?\"")));
+        JsonNode exit = c.last.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("exit", exit.path("type").asText(), exit.toString());
+        String out = c.output();
+        // The kernel opens the terminal behind /dev/tty; the fd keeps /dev/tty's inode, which the open check expects.
+        org.junit.jupiter.api.Assertions.assertTrue(out.contains("via-dev-tty") && out.contains("tty=0"), exit + " output: " + out);
+        assertEquals(0, exit.path("exit_code").asInt(-1), exit.toString());
+    }
 }

@@ -213,6 +213,7 @@ final class FileHandler {
         int nr = n.nr() == CREAT ? OPEN : n.nr();
         int flagsArg = n.nr() == OPENAT ? 2 : 1;
         long kernelFlags = n.nr() == CREAT ? O_WRONLY : (tmpfile ? flags : flags & ~(O_CREAT | O_EXCL | O_TRUNC)) & 0xffffffffL;
+        // The kernel opens /dev/tty as the caller's own terminal; the file keeps /dev/tty's inode.
         listener.respondContinueVerifyingOpen(n.id(), tmpfile ? null : r.real(), nr, flagsArg, kernelFlags);
         if (ctx.logAllowed()) ctx.events().file(ctx.sessionId(), t.tid(), syscall, op, r.policyPath(), null, v);
     }
