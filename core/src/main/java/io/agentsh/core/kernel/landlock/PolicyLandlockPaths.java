@@ -43,7 +43,7 @@ public record PolicyLandlockPaths(List<String> read, List<String> write) {
     }
 
     /** ${VAR} / ${VAR:-fallback}; null when a variable is undefined. */
-    static String expand(String s, Map<String, String> vars) {
+    public static String expand(String s, Map<String, String> vars) {
         Matcher m = VAR.matcher(s);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -1,5 +1,6 @@
 package io.agentsh.core.kernel.masks;
 
+import io.agentsh.core.kernel.landlock.PolicyLandlockPaths;
 import io.agentsh.policy.Decision;
 import io.agentsh.policy.Engine;
 import io.agentsh.policy.EngineOptions;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Compiles a session engine's read decisions into a {@link ReadPlan}: masks for the session's
@@ -37,7 +36,6 @@ public final class ReadPlanCompiler {
     static final String PROBE = "zz-agentsh-read-plan-probe", PROBE2 = "zy-agentsh-read-plan-probe";
     private static final long DAC_CAPS = (1L << 1) | (1L << 2); // CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
     private static final Set<String> CATCH_ALL = Set.of("**", "/**", "**/*", "/**/*");
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     /**
      * @param landlock          Landlock will restrict reads to {@link ReadPlan#landlockRead()} plus {@code otherReadGrants}
@@ -195,7 +193,7 @@ public final class ReadPlanCompiler {
         for (String r : EngineOptions.DEFAULT_LOADER_PATHS) anchors.add(r);
         for (String s : o.alwaysDenied()) if (s != null && s.startsWith("/") && !s.equals("/")) anchors.add(Engine.normalisePath(s));
         for (String raw : o.protectedPaths()) {
-            String p = expand(raw, o.variables());
+            String p = PolicyLandlockPaths.expand(raw, o.variables());
             if (p == null) continue; // the engine skips it too
             Kind k = kind(p);
             if (k == Kind.LITERAL || k == Kind.HIERARCHY) {
@@ -247,19 +245,6 @@ public final class ReadPlanCompiler {
         while (i < p.length() && "*?[]{}\\".indexOf(p.charAt(i)) < 0) i++;
         int slash = p.lastIndexOf('/', i);
         return slash <= 0 ? "" : p.substring(0, slash);
-    }
-
-    private static String expand(String s, Map<String, String> vars) {
-        Matcher m = VAR.matcher(s);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = vars.get(m.group(1));
-            if (v == null || v.isEmpty()) v = m.group(2);
-            if (v == null) return null;
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     // ---- engine decisions per region ---------------------------------------------------------
