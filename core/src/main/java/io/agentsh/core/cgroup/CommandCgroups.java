@@ -18,8 +18,13 @@ import java.nio.file.Path;
  * </pre>
  * Fail closed: limits requested, cgroups enabled, but no backend (or creating the cgroup fails)
  * throws, and the command must be refused, unless {@code best_effort} is set.
+ *
+ * <p>The cgroups come from a {@link CgroupPool}: made with their limits ahead of time on a
+ * background thread, removed after the command there too. {@link #close} removes the ready ones.
  */
-public final class CommandCgroups {
+public final class CommandCgroups implements AutoCloseable {
+    /** Ready cgroups kept per limits value: a fan-out of a few commands finds them made. */
+    static final int POOL_DEPTH = 4;
     public static final String PREFIX = "agentsh-";
     private final boolean enabled;
     static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(5);
@@ -27,12 +32,14 @@ public final class CommandCgroups {
     private final boolean bestEffort;
     private final CgroupBackend backend;
     private final String unavailable;
+    private final CgroupPool pool;
 
     CommandCgroups(boolean enabled, boolean bestEffort, CgroupBackend backend, String unavailable) {
         this.enabled = enabled;
         this.bestEffort = bestEffort;
         this.backend = backend;
         this.unavailable = unavailable;
+        this.pool = backend == null ? null : CgroupPool.start(backend, POOL_DEPTH);
     }
 
     public static CommandCgroups fromConfig(ServerConfig cfg) {
@@ -80,7 +87,8 @@ public final class CommandCgroups {
     }
 
     /**
-     * Creates the command's cgroup with its limits.
+     * The command's cgroup with its limits, from the pool (named {@code agentsh-pool-<daemon pid>-<n>}:
+     * it was made before the command was known; the {@code cgroup_applied} event names both).
      *
      * @throws IOException the limits cannot be applied and best_effort is off: refuse the command
      *                     (a {@code cgroup_unavailable_refusal})
@@ -89,11 +97,17 @@ public final class CommandCgroups {
         if (!enabled || limits == null || !limits.any()) return Placement.NONE;
         try {
             if (backend == null) throw new IOException("cgroup limits requested but unavailable: " + unavailable);
-            return new Placement(backend.create(PREFIX + sessionId + "-" + commandId, limits), null);
+            return new Placement(pool.take(limits), null);
         } catch (IOException e) {
             if (bestEffort) return new Placement(null, e.getMessage());
             throw e;
         }
+    }
+
+    /** Removes the pool's ready cgroups (commands still running keep theirs until they finish). */
+    @Override
+    public void close() {
+        if (pool != null) pool.close();
     }
 
     /** The workspace's disk for io limits (null: disk limits are skipped). */

@@ -125,12 +125,17 @@ public final class V1Backend implements CgroupBackend {
         }
 
         @Override
-        public synchronized CgroupUsage finish() {
+        public synchronized CgroupUsage stop() {
             if (last != null) return last;
             for (Path d : created) CgroupCleanup.killAll(fs, d.resolve("cgroup.procs"));
             last = usage();
-            for (Path d : created) CgroupCleanup.remove(fs, d);
             return last;
+        }
+
+        @Override
+        public void remove() {
+            stop();
+            for (Path d : created) CgroupCleanup.remove(fs, d);
         }
     }
 }

@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * ({@code cgroup_unavailable_refusal}) unless {@code sandbox.cgroups.best_effort}
  * ({@code cgroup_limits_degraded}).
  */
-final class CgroupLayer {
+final class CgroupLayer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CgroupLayer.class.getName());
 
     private final CommandCgroups cgroups;
@@ -48,6 +48,12 @@ final class CgroupLayer {
             LOG.info("per-command cgroups: " + c.backend().getClass().getSimpleName());
         }
         return new CgroupLayer(c, cfg, audit);
+    }
+
+    /** Removes the ready cgroups of the pool (at daemon shutdown). */
+    @Override
+    public void close() {
+        cgroups.close();
     }
 
     /** One command's placement: its cgroup (null: nothing to limit, or degraded). */

@@ -265,14 +265,14 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
 
     /**
      * The masked plan (reads decided in the kernel) when the session has one, its masks are in
-     * place (refreshed: the host may have replaced a masked file since the last command) and the
+     * place (refreshed when something changed: the host may have replaced a masked file since the last command) and the
      * caller can join a mount namespace; otherwise the trapping plan, in the session's mount
      * namespace if a layer made one and the caller can join it.
      */
     private Chosen choose(Session s, SessionPlan sp, boolean canJoin) {
         if (sp.masks() != null && canJoin) {
             try {
-                sp.masks().refresh();
+                sp.masks().refreshIfChanged();
                 return new Chosen(processNamespaces.applyTo(sp.plans().masked()), sp.mountNs());
             } catch (IOException | RuntimeException e) {
                 LOG.warning("session " + s.id() + ": read masks cannot be refreshed (" + e.getMessage()
@@ -431,5 +431,6 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             SessionPlan p = plans.remove(id);
             if (p != null) p.close();
         }
+        if (cgroups != null) cgroups.close();
     }
 }
