@@ -13,10 +13,12 @@
  * docs/interfaces.md section 3 and core io.agentsh.core.kernel.supervisor.WrapperProtocol):
  *   wrapper -> daemon  HELO  u32 version, u32 pid, u32 token_len, token bytes
  *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, [u64 keep_caps if flags & PLAN_CAPS],
- *                            [u32 cwd_len, cwd bytes if flags & PLAN_SETNS_MNT], sock_filter[insn_count]
+ *                            [u32 cwd_len, cwd bytes if flags & PLAN_SETNS_MNT],
+ *                            [u32 cgroup_count if flags & PLAN_CGROUP], sock_filter[insn_count]
  *                            (+ SCM_RIGHTS, in this order: the Landlock ruleset fd if PLAN_LANDLOCK,
  *                            the session's mount namespace if PLAN_SETNS_MNT, its network
- *                            namespace if PLAN_SETNS_NET; see session_ns.c)
+ *                            namespace if PLAN_SETNS_NET (see session_ns.c), then cgroup_count
+ *                            cgroup v1 `tasks` files if PLAN_CGROUP)
  *                      RJCT  reason text   (the daemon refused: exit 126)
  *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
  *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
@@ -61,9 +63,14 @@
 #define PLAN_SETNS_NET 0x40u /* join the session's network namespace */
 #define PLAN_PTRACE 0x80u /* the program returns SECCOMP_RET_TRACE; the daemon PTRACE_SEIZEs the child */
 #define PLAN_HYBRID 0x100u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
+/* Join the command's cgroup: write "0" to each passed cgroup v1 `tasks` file (this one thread
+ * moves itself; the kernel then skips the global threadgroup rwsem write lock that moving
+ * another process by pid takes, and its RCU grace period). Before anything forks. */
+#define PLAN_CGROUP 0x200u
+#define MAX_CGROUP_FDS 5
 #define MAX_INSNS 4096u
-#define MAX_FDS 3
-#define MSG_MAX (28 + SESSION_NS_MAX_CWD + MAX_INSNS * sizeof(struct sock_filter))
+#define MAX_FDS (3 + MAX_CGROUP_FDS)
+#define MSG_MAX (32 + SESSION_NS_MAX_CWD + MAX_INSNS * sizeof(struct sock_filter))
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -120,7 +127,7 @@ static void send_msg(int sock, const void *buf, size_t len, int fd)
 static size_t recv_msg(int sock, unsigned char *buf, size_t cap, int *fds, int max_fds, int *nfds)
 {
     struct iovec iov = { .iov_base = buf, .iov_len = cap };
-    union { char buf[CMSG_SPACE(sizeof(int) * 4)]; struct cmsghdr align; } ctl;
+    union { char buf[CMSG_SPACE(sizeof(int) * (MAX_FDS + 1))]; struct cmsghdr align; } ctl;
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
     ssize_t n;
     do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
@@ -431,10 +438,18 @@ int main(int argc, char **argv)
         if (memchr(cwd, '\0', clen)) die("malformed working directory in the plan", 0);
         off += clen;
     }
+    uint32_t cgroups = 0;
+    if (flags & PLAN_CGROUP) {
+        if (n < off + 4) die("malformed plan from the supervisor", 0);
+        cgroups = get_u32(buf + off);
+        off += 4;
+        if (cgroups == 0 || cgroups > MAX_CGROUP_FDS) die("malformed cgroup count in the plan", 0);
+    }
     if (count == 0 || count > MAX_INSNS || n != off + (size_t)count * sizeof(struct sock_filter))
         die("malformed BPF program in the plan", 0);
     /* Descriptors come in a fixed order, one per plan item that names one. */
-    int expected = ((flags & PLAN_LANDLOCK) != 0) + ((flags & PLAN_SETNS_MNT) != 0) + ((flags & PLAN_SETNS_NET) != 0);
+    int expected = ((flags & PLAN_LANDLOCK) != 0) + ((flags & PLAN_SETNS_MNT) != 0) + ((flags & PLAN_SETNS_NET) != 0)
+        + (int)cgroups;
     if (nfds != expected) die("the plan's descriptors do not match its items", 0);
     int k_fd = 0;
     int landlock_fd = (flags & PLAN_LANDLOCK) ? fds[k_fd++] : -1;
@@ -447,6 +462,14 @@ int main(int argc, char **argv)
     const char *ns_err = NULL;
     int ns_errno = session_ns_join(&ns, &ns_err);
     if (ns_err) die(ns_err, ns_errno);
+
+    /* The command's cgroup, before anything forks: every process of the command is born inside.
+     * Single-threaded here, so moving this thread moves the process. */
+    for (uint32_t k = 0; k < cgroups; k++) {
+        int fd = fds[k_fd++];
+        if (write(fd, "0", 1) != 1) die("joining the command's cgroup", errno);
+        close(fd);
+    }
 
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);

@@ -61,11 +61,24 @@ public final class CgroupPool implements AutoCloseable {
     /** A pool with its own background thread ({@code agentsh-cgroup-pool}), maintained every 30 s. */
     static CgroupPool start(CgroupBackend backend, int depth) {
         ScheduledExecutorService bg = Executors.newSingleThreadScheduledExecutor(r ->
-                Thread.ofPlatform().daemon().name("agentsh-cgroup-pool").unstarted(r));
+                Thread.ofPlatform().daemon().name("agentsh-cgroup-pool").unstarted(() -> {
+                    lowerPriority();
+                    r.run();
+                }));
         CgroupPool p = new CgroupPool(backend, depth, System::nanoTime, bg);
         bg.scheduleWithFixedDelay(p::maintain, MAINTAIN_EVERY_SECONDS, MAINTAIN_EVERY_SECONDS, TimeUnit.SECONDS);
         return p;
     }
+
+    /**
+     * nice 10 for the calling thread (Linux: setpriority(PRIO_PROCESS, 0) is per thread): making
+     * and removing cgroups must not take the CPU from commands being armed. Best effort.
+     */
+    private static void lowerPriority() {
+        io.agentsh.core.kernel.sys.LinuxSyscalls.call(SETPRIORITY, 0 /* PRIO_PROCESS */, 0, 10);
+    }
+
+    private static final int SETPRIORITY = 141; // x86_64
 
     /** A made cgroup and when it was made. */
     private record Entry(CommandCgroup cgroup, long madeAt) {}
@@ -104,8 +117,10 @@ public final class CgroupPool implements AutoCloseable {
         Entry e;
         while ((e = shelf.poll()) != null && now - e.madeAt() > MAX_AGE_NANOS) discard(e.cgroup());
         CommandCgroup cg = e != null ? e.cgroup() : make(limits);
-        refill(shelf);
-        return new Taken(cg);
+        // Waking the background thread now would compete with this command for the CPU: the
+        // shelf is topped up when the command finishes, or now if it runs low.
+        if (e == null || shelf.stocked.get() <= depth / 2) refill(shelf);
+        return new Taken(cg, shelf);
     }
 
     private CommandCgroup make(CgroupLimits limits) throws IOException {
@@ -220,15 +235,21 @@ public final class CgroupPool implements AutoCloseable {
      */
     public final class Taken implements CommandCgroup {
         private final CommandCgroup cgroup;
+        private final Shelf shelf;
         private final AtomicBoolean removing = new AtomicBoolean();
 
-        private Taken(CommandCgroup cgroup) {
+        private Taken(CommandCgroup cgroup, Shelf shelf) {
             this.cgroup = cgroup;
+            this.shelf = shelf;
         }
 
         @Override public String name() { return cgroup.name(); }
 
         @Override public void join(long pid) throws IOException { cgroup.join(pid); }
+
+        @Override public java.util.List<java.nio.file.Path> selfJoinFiles() { return cgroup.selfJoinFiles(); }
+
+        @Override public void verifyJoined(long pid) throws IOException { cgroup.verifyJoined(pid); }
 
         @Override public CgroupUsage usage() { return cgroup.usage(); }
 
@@ -236,7 +257,9 @@ public final class CgroupPool implements AutoCloseable {
 
         @Override
         public void remove() {
-            if (removing.compareAndSet(false, true)) removeLater(cgroup);
+            if (!removing.compareAndSet(false, true)) return;
+            removeLater(cgroup);
+            refill(shelf);
         }
 
         @Override

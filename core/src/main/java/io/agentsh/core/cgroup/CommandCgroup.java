@@ -17,6 +17,20 @@ public interface CommandCgroup extends AutoCloseable {
     /** Moves a process (and so its future children) into this cgroup. */
     void join(long pid) throws IOException;
 
+    /**
+     * Files the command's first process writes "0" to, to move itself in (cgroup v1 {@code tasks}:
+     * a thread moving itself needs no global lock, see WrapperProtocol.PLAN_CGROUP), then
+     * {@link #verifyJoined}. Empty: the daemon moves it by pid ({@link #join}).
+     */
+    default java.util.List<java.nio.file.Path> selfJoinFiles() {
+        return java.util.List.of();
+    }
+
+    /** After the process moved itself in through {@link #selfJoinFiles}: fails unless it is in every hierarchy. */
+    default void verifyJoined(long pid) throws IOException {
+        join(pid);
+    }
+
     /** Counters right now. */
     CgroupUsage usage();
 

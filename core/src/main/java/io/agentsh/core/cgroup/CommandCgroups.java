@@ -23,8 +23,12 @@ import java.nio.file.Path;
  * background thread, removed after the command there too. {@link #close} removes the ready ones.
  */
 public final class CommandCgroups implements AutoCloseable {
-    /** Ready cgroups kept per limits value: a fan-out of a few commands finds them made. */
-    static final int POOL_DEPTH = 4;
+    /**
+     * Ready cgroups kept per limits value: a fan-out of a few commands finds them made. The system
+     * property {@code agentsh.cgroups.pool_depth} overrides it; 0 turns the pool off (each
+     * command's cgroup made and removed on its own path, as before the pool: for A/B benchmarks).
+     */
+    static final int POOL_DEPTH = Math.max(0, Integer.getInteger("agentsh.cgroups.pool_depth", 4));
     public static final String PREFIX = "agentsh-";
     private final boolean enabled;
     static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(5);
@@ -39,7 +43,7 @@ public final class CommandCgroups implements AutoCloseable {
         this.bestEffort = bestEffort;
         this.backend = backend;
         this.unavailable = unavailable;
-        this.pool = backend == null ? null : CgroupPool.start(backend, POOL_DEPTH);
+        this.pool = backend == null || POOL_DEPTH == 0 ? null : CgroupPool.start(backend, POOL_DEPTH);
     }
 
     public static CommandCgroups fromConfig(ServerConfig cfg) {
@@ -97,6 +101,7 @@ public final class CommandCgroups implements AutoCloseable {
         if (!enabled || limits == null || !limits.any()) return Placement.NONE;
         try {
             if (backend == null) throw new IOException("cgroup limits requested but unavailable: " + unavailable);
+            if (pool == null) return new Placement(backend.create(PREFIX + sessionId + "-" + commandId, limits), null);
             return new Placement(pool.take(limits), null);
         } catch (IOException e) {
             if (bestEffort) return new Placement(null, e.getMessage());

@@ -111,6 +111,18 @@ public final class V1Backend implements CgroupBackend {
         }
 
         @Override
+        public List<Path> selfJoinFiles() {
+            return created.stream().map(d -> d.resolve("tasks")).toList();
+        }
+
+        @Override
+        public void verifyJoined(long pid) throws IOException {
+            for (Path d : created) {
+                if (!fs.pids(d.resolve("cgroup.procs")).contains(pid)) throw new IOException("pid " + pid + " is not in " + d);
+            }
+        }
+
+        @Override
         public CgroupUsage usage() {
             Path mem = dirs.get("memory"), acct = dirs.get("cpuacct");
             long peak = mem != null && created.contains(mem) ? fs.readLong(mem.resolve("memory.max_usage_in_bytes")) : -1;

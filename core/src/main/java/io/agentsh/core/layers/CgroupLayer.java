@@ -27,6 +27,8 @@ import java.util.logging.Logger;
 final class CgroupLayer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CgroupLayer.class.getName());
 
+    private static final boolean SELF_JOIN = !"false".equals(System.getProperty("agentsh.cgroups.self_join"));
+
     private final CommandCgroups cgroups;
     private final ServerConfig config;
     private final AuditLog audit;
@@ -69,10 +71,20 @@ final class CgroupLayer implements AutoCloseable {
             this.cgroup = cgroup;
         }
 
-        /** The arming hook: moves the command's root pid in before it execs. */
-        void join(long pid) throws IOException {
+        /**
+         * The files the command's wrapper writes "0" to, to move itself in before it forks (cgroup
+         * v1; see WrapperProtocol.PLAN_CGROUP); empty: {@link #join} moves it by pid. The system
+         * property {@code agentsh.cgroups.self_join=false} turns this off (A/B benchmarks).
+         */
+        java.util.List<java.nio.file.Path> selfJoinFiles() {
+            return cgroup == null || !SELF_JOIN ? java.util.List.of() : cgroup.selfJoinFiles();
+        }
+
+        /** The arming hook: moves the command's root pid in before it execs ({@code selfJoined}: checks it moved itself). */
+        void join(long pid, boolean selfJoined) throws IOException {
             if (cgroup == null) return;
-            cgroup.join(pid);
+            if (selfJoined) cgroup.verifyJoined(pid);
+            else cgroup.join(pid);
             audit.emit(Event.builder("cgroup_applied", session.id()).commandId(commandId).pid((int) pid)
                     .field("cgroup", cgroup.name()).build());
         }

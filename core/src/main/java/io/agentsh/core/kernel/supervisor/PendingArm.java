@@ -183,9 +183,10 @@ public final class PendingArm implements AutoCloseable {
         // A PID-namespaced command adds a rule for its own /proc: it gets a copy of the ruleset.
         try (var own = plan.pidNamespace() && plan.landlock() != null ? plan.landlock().copy() : null) {
             var rs = own != null ? own : plan.landlock();
-            int[] fds = java.util.stream.IntStream.of(rs != null ? rs.fd() : -1, join.mountFd(), join.netFd())
-                    .filter(fd -> fd >= 0).toArray();
-            c.send(WrapperProtocol.plan(plan.flags() | join.flags(), plan.program(), plan.keepCapabilities(), join.cwd()), fds);
+            int[] fds = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(rs != null ? rs.fd() : -1,
+                    join.mountFd(), join.netFd()), java.util.stream.IntStream.of(join.cgroupFds())).filter(fd -> fd >= 0).toArray();
+            c.send(WrapperProtocol.plan(plan.flags() | join.flags(), plan.program(), plan.keepCapabilities(), join.cwd(),
+                    join.cgroupFds().length), fds);
         }
         var m = c.receive(ARM_TIMEOUT_MS);
         boolean listenerExpected = plan.backend() != SupervisionBackend.PTRACE;
