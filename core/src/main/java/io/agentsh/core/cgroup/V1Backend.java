@@ -115,10 +115,18 @@ public final class V1Backend implements CgroupBackend {
             return created.stream().map(d -> d.resolve("tasks")).toList();
         }
 
+        /**
+         * One read of /proc/PID/cgroup (a line per hierarchy, "N:controllers:/path"): each
+         * hierarchy this cgroup was made in must name it. The name is unique to this command.
+         */
         @Override
         public void verifyJoined(long pid) throws IOException {
-            for (Path d : created) {
-                if (!fs.pids(d.resolve("cgroup.procs")).contains(pid)) throw new IOException("pid " + pid + " is not in " + d);
+            String lines = fs.read(Path.of("/proc/" + pid + "/cgroup"));
+            if (lines == null) throw new IOException("cannot read /proc/" + pid + "/cgroup");
+            int inside = 0;
+            for (String l : lines.split("\n")) if (l.endsWith("/" + name)) inside++;
+            if (inside < created.size()) {
+                throw new IOException("pid " + pid + " is in " + inside + " of the " + created.size() + " hierarchies of " + name);
             }
         }
 

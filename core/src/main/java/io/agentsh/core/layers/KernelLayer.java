@@ -269,11 +269,13 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
                 if (cg != null) cg.finish();
             } else if (cg != null) {
                 // The supervisor sees the tree end (every user of the filter gone): then the cgroup goes.
-                sup.done().whenComplete((v, x) -> {
+                // Nobody waits for a shim shell's usage: off the supervisor's thread (the kill
+                // loop may wait for the shell's parent to reap it).
+                sup.done().whenComplete((v, x) -> Thread.ofVirtual().name("agentsh-cgroup-finish").start(() -> {
                     long t4 = System.nanoTime();
                     cg.finish();
                     timings.since("cgroup_finish", t4);
-                });
+                }));
             }
         });
         return arm.argv(path, argv0, args);

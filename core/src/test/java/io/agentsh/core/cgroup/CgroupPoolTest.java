@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -115,6 +116,21 @@ class CgroupPoolTest {
         await(() -> pool.ready(limits) == 2, "the shelf to fill again");
         pool.close();
         assertEquals(2, cgroupDirs(), "close removes the ready cgroups, not the taken ones");
+    }
+
+    @Test
+    void v1CommandsMoveThemselvesInAndAProcessThatDidNotIsRefused() throws Exception {
+        FakeCgroupFs v1 = new FakeCgroupFs(List.of("cgroup.procs=", "tasks=", "pids.max=max"));
+        Path pids = Files.createDirectories(tmp.resolve("v1/pids"));
+        V1Backend b = new V1Backend(v1, java.util.Map.of("pids", pids));
+        CommandCgroup cg = b.create("agentsh-pool-1-1", new CgroupLimits(0, 0, 0, 10, 0, 0, null));
+        assertEquals(List.of(pids.resolve("agentsh-pool-1-1/tasks")), cg.selfJoinFiles(), "the wrapper writes 0 to tasks");
+        // This JVM is not in that cgroup: a peer that skipped the write must not be armed.
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> cg.verifyJoined(ProcessHandle.current().pid()));
+        assertTrue(e.getMessage().contains("0 of the 1 hierarchies"), e.getMessage());
+        cg.finish();
+        assertFalse(Files.exists(pids.resolve("agentsh-pool-1-1")));
     }
 
     @Test
