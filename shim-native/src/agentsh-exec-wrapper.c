@@ -65,7 +65,8 @@
 #define PLAN_HYBRID 0x100u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
 /* Join the command's cgroup: write "0" to each passed cgroup v1 `tasks` file (this one thread
  * moves itself; the kernel then skips the global threadgroup rwsem write lock that moving
- * another process by pid takes, and its RCU grace period). Before anything forks. */
+ * another process by pid takes, and its RCU grace period). In the process that execs (the child
+ * of the relay fork, if any), before it forks or execs anything. */
 #define PLAN_CGROUP 0x200u
 #define MAX_CGROUP_FDS 5
 #define MAX_INSNS 4096u
@@ -463,13 +464,6 @@ int main(int argc, char **argv)
     int ns_errno = session_ns_join(&ns, &ns_err);
     if (ns_err) die(ns_err, ns_errno);
 
-    /* The command's cgroup, before anything forks: every process of the command is born inside.
-     * Single-threaded here, so moving this thread moves the process. */
-    for (uint32_t k = 0; k < cgroups; k++) {
-        int fd = fds[k_fd++];
-        if (write(fd, "0", 1) != 1) die("joining the command's cgroup", errno);
-        close(fd);
-    }
 
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
@@ -477,6 +471,16 @@ int main(int argc, char **argv)
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
     if (flags & (PLAN_PIDNS | PLAN_PTRACE)) exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
+    /* The command's cgroup, in the process that goes on to exec (after the relay fork: the relay
+     * parent stays outside, so killing what is left in the cgroup once the command's tree ended
+     * never kills the relay before it hands on the exit status), before it forks or execs
+     * anything: every process of the command is born inside. Single-threaded, so moving this
+     * thread moves the process. */
+    for (uint32_t k = 0; k < cgroups; k++) {
+        int fd = fds[k_fd++];
+        if (write(fd, "0", 1) != 1) die("joining the command's cgroup", errno);
+        close(fd);
+    }
     if (flags & PLAN_PTRACE) {
         /* Yama (ptrace_scope 1) lets only ancestors trace: name the daemon (the socket's peer). */
         struct ucred peer;

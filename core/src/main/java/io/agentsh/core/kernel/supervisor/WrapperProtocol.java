@@ -48,9 +48,9 @@ public final class WrapperProtocol {
     public static final int PLAN_HYBRID = 0x100;
     /**
      * Join the command's cgroup (v1): the plan carries a u32 count after the cwd, and that many
-     * descriptors of the cgroup's {@code tasks} files follow the namespaces' over SCM_RIGHTS. Right
-     * after the setns (before it forks or installs anything) the wrapper writes "0" to each: it
-     * moves itself, one thread, which the kernel does without the global
+     * descriptors of the cgroup's {@code tasks} files follow the namespaces' over SCM_RIGHTS. The
+     * process that will exec (after a PIDNS/PTRACE fork, the child; the relay parent stays
+     * outside), before it forks or installs anything, writes "0" to each: it moves itself, one thread, which the kernel does without the global
      * cgroup_threadgroup_rwsem write lock (and its RCU grace period) that moving another process
      * by pid takes. The files were opened by the daemon: the kernel checks the opener's
      * credentials. A failed write exits 126.
