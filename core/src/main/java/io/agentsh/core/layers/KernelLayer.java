@@ -312,15 +312,16 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     /** setns into a mount namespace needs CAP_SYS_ADMIN and CAP_SYS_CHROOT (a shim shell of an unprivileged user has neither). */
     static boolean canJoinMountNamespace(int pid) {
         try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (!l.startsWith("CapEff:")) continue;
-                long eff = Long.parseUnsignedLong(l.substring(7).trim(), 16);
-                return (eff & (1L << 21)) != 0 && (eff & (1L << 18)) != 0;
-            }
+            // One read, no per-line strings: this runs for every shim command.
+            String st = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/status")), java.nio.charset.StandardCharsets.US_ASCII);
+            int i = st.indexOf("\nCapEff:");
+            if (i < 0) return false;
+            int from = i + 8, to = st.indexOf('\n', from);
+            long eff = Long.parseUnsignedLong(st.substring(from, to < 0 ? st.length() : to).trim(), 16);
+            return (eff & (1L << 21)) != 0 && (eff & (1L << 18)) != 0;
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        return false;
     }
 
     /**
