@@ -123,6 +123,16 @@ class SupervisorMechanismTest {
     }
 
     @Test
+    void execWhoseArgumentsLiveInSharedMemoryIsRefused() throws Exception {
+        Path racer = Racer.build(tmp);
+        var shared = h.run(Map.of(), work, racer.toString(), "exec", "shared", "/usr/bin/true");
+        assertTrue(shared.stdout().contains("exec errno=13"), "another process could rewrite it after the check: " + shared);
+        var priv = h.run(Map.of(), work, racer.toString(), "exec", "private", "/usr/bin/true");
+        assertEquals(0, priv.exit(), priv.toString());
+        assertFalse(priv.stdout().contains("exec errno"), "a private copy is safe to CONTINUE: " + priv);
+    }
+
+    @Test
     void raceOnASymlinkNeverReachesTheDeniedFile() throws Exception {
         Path racer = Racer.build(tmp);
         Path target = denied.resolve("existing");
