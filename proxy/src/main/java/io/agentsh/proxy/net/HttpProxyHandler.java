@@ -129,7 +129,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void updateReading() {
         if (state == State.TUNNEL) return; // the relay owns the client's reads now
-        boolean on = switch (state) {
+        // after the client's FIN there is nothing left to read (and epoll no longer watches the fd)
+        boolean on = !clientInputClosed && switch (state) {
             case IDLE, AWAITING_RESPONSE -> inbound.isEmpty();
             case SENDING_BODY -> upstream != null && upstream.isWritable();
             default -> false; // CONNECTING (decision, approval, dial), TUNNEL set-up, CLOSING
@@ -159,6 +160,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         return;
                     }
                     inbound.poll();
+                    if (o.decoderResult().isFailure()) {
+                        // a body cut short by the client's close, or malformed: never let the
+                        // origin see it as complete (a chunked body would get its terminator)
+                        ReferenceCountUtil.release(o);
+                        Channel u = upstream;
+                        upstream = null;
+                        u.close();
+                        state = State.CLOSING;
+                        releaseInbound();
+                        ctx.close();
+                        return;
+                    }
                     upstream.write(o, upstream.voidPromise());
                     if (o instanceof LastHttpContent) {
                         upstream.flush();
