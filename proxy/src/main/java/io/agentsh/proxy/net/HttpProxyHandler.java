@@ -129,8 +129,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      */
     private void updateReading() {
         if (state == State.TUNNEL) return; // the relay owns the client's reads now
-        // after the client's FIN there is nothing left to read (and epoll no longer watches the fd)
-        boolean on = !clientInputClosed && switch (state) {
+        // after the client's FIN there is nothing left to read, and epoll no longer watches the
+        // fd: changing autoRead then would only fail in epoll_ctl (ENOENT)
+        if (clientInputClosed || !ctx.channel().isActive()) return;
+        boolean on = switch (state) {
             case IDLE, AWAITING_RESPONSE -> inbound.isEmpty();
             case SENDING_BODY -> upstream != null && upstream.isWritable();
             default -> false; // CONNECTING (decision, approval, dial), TUNNEL set-up, CLOSING
