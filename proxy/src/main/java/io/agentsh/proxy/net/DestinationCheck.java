@@ -14,6 +14,12 @@ import java.util.List;
 public record DestinationCheck(NetDecision decision, List<InetAddress> allowed, List<InetAddress> approvable) {
 
     public static DestinationCheck run(NetworkPolicy policy, String host, int port, List<InetAddress> candidates) {
+        if (candidates.size() == 1) { // the kept-alive upstream's address: no list building
+            NetDecision d = safeCheck(policy, host, port, candidates);
+            if (d.allowed()) return new DestinationCheck(d, List.copyOf(candidates), List.of());
+            if (d.needsApproval()) return new DestinationCheck(d, List.of(), List.copyOf(candidates));
+            return new DestinationCheck(d, List.of(), List.of());
+        }
         NetDecision first = null;
         List<InetAddress> ok = null;
         NetDecision firstAllowed = null;

@@ -22,6 +22,20 @@ public final class EngineNetworkPolicy implements NetworkPolicy {
     private final int[] namedPorts;
     private final boolean namedAnyPort;
     private final boolean namedNone;
+    /** Answers of this engine (this policy generation) already given. */
+    private final VerdictCache cache = new VerdictCache(new VerdictCache.Source() {
+        @Override public NetDecision check(String host, int port, List<InetAddress> dialled) {
+            return evaluate(host, port, dialled);
+        }
+
+        @Override public ConnectRedirectTarget connectRedirect(String host, int port) {
+            return lookupConnectRedirect(host, port);
+        }
+
+        @Override public DnsRedirect dnsRedirect(String name) {
+            return lookupDnsRedirect(name);
+        }
+    });
 
     public EngineNetworkPolicy(Engine engine) {
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -40,6 +54,10 @@ public final class EngineNetworkPolicy implements NetworkPolicy {
 
     @Override
     public NetDecision check(String host, int port, List<InetAddress> dialled) {
+        return cache.check(host, port, dialled);
+    }
+
+    private NetDecision evaluate(String host, int port, List<InetAddress> dialled) {
         Verdict v = engine.checkNetwork(host, port, dialled);
         String message = v.message();
         if (message != null && message.contains("{{")) {
@@ -59,6 +77,10 @@ public final class EngineNetworkPolicy implements NetworkPolicy {
 
     @Override
     public DnsRedirect dnsRedirect(String name) {
+        return cache.dnsRedirect(name);
+    }
+
+    private DnsRedirect lookupDnsRedirect(String name) {
         return engine.dnsRedirect(name).map(r -> {
             try {
                 return new DnsRedirect(r.name(), InetAddress.ofLiteral(r.resolveTo()), r.visibility());
@@ -72,6 +94,10 @@ public final class EngineNetworkPolicy implements NetworkPolicy {
 
     @Override
     public ConnectRedirectTarget connectRedirect(String host, int port) {
+        return cache.connectRedirect(host, port);
+    }
+
+    private ConnectRedirectTarget lookupConnectRedirect(String host, int port) {
         return engine.connectRedirect(host, port).map(r -> {
             ConnectRedirectTarget t = ConnectRedirectTarget.of(r.name(), r.redirectTo(), r.redirectToUnix(), r.tlsMode(),
                     r.sni(), r.visibility(), r.message(), r.onFailure());

@@ -34,9 +34,14 @@ import java.util.Locale;
 /**
  * The explicit forward proxy, one instance per client connection: HTTP/1.1 absolute-form
  * requests (keep-alive, bodies streamed both ways, upstream connections reused per host:port)
- * and CONNECT tunnels. Reading is pull-driven (autoRead off, {@code read()} when the other side
- * can take more), so neither direction buffers without bound. Requests are handled one at a
- * time; pipelined requests wait in {@link #inbound}.
+ * and CONNECT tunnels. The client connection reads continuously (autoRead) while that costs
+ * nothing to hold: idle, or waiting for the answer with no further request queued. It stops
+ * reading while a CONNECT is decided (the tunnel's first bytes must stay unread for the relay),
+ * while a pipelined request waits, and while a request body cannot be passed on (upstream not
+ * writable), so neither direction buffers without bound. Toggling only then keeps the common
+ * keep-alive request free of epoll re-arming (two epoll_ctl calls per request when reading
+ * was pulled with {@code read()}). Requests are handled one at a time; pipelined requests wait
+ * in {@link #inbound}.
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private enum State { IDLE, CONNECTING, SENDING_BODY, AWAITING_RESPONSE, TUNNEL, CLOSING }
@@ -51,10 +56,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private String upstreamHost;
     private int upstreamPort;
     private InetAddress upstreamAddress;
+    /** {@code upstreamAddress} as the candidate list and as text, built once per upstream connection. */
+    private List<InetAddress> upstreamCandidates;
+    private String upstreamIp;
     private ConnectRedirectTarget upstreamRedirect;
     private boolean upstreamReusable;
     private boolean clientKeepAlive;
     private boolean responseStarted;
+    /** The client sent its FIN: answer what it asked, then close (half-closure is allowed on the client side). */
+    private boolean clientInputClosed;
+    /** Response parts written to the client since the last flush. */
+    private boolean clientUnflushed;
 
     HttpProxyHandler(NetRuntime rt, SessionContext session) {
         this.rt = rt;
@@ -68,7 +80,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        // "send the request, shutdown(SHUT_WR), read the answer" clients get their answer: reads
+        // go on while a response is awaited, so their FIN is seen then (userEventTriggered)
+        ctx.channel().config().setOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ctx.channel().config().setAutoRead(true);
         ctx.fireChannelActive();
     }
 
@@ -84,6 +99,45 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         drain();
+        updateReading();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && state != State.TUNNEL) {
+            clientInputClosed = true;
+            // the decoder has passed on what it still held; a body cut short cannot be completed
+            if (state == State.SENDING_BODY) ctx.close();
+            else closeIfDone();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** After the client's FIN: closes once nothing it asked for is left to answer. */
+    private void closeIfDone() {
+        if (clientInputClosed && state == State.IDLE && inbound.isEmpty()) {
+            state = State.CLOSING;
+            ctx.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /**
+     * Reads on while nothing would pile up: idle or awaiting a response with nothing queued, or
+     * passing a body to an upstream that can take it. Off otherwise (see the class comment).
+     * setAutoRead only touches epoll when the value changes.
+     */
+    private void updateReading() {
+        if (state == State.TUNNEL) return; // the relay owns the client's reads now
+        // after the client's FIN there is nothing left to read, and epoll no longer watches the
+        // fd: changing autoRead then would only fail in epoll_ctl (ENOENT)
+        if (clientInputClosed || !ctx.channel().isActive()) return;
+        boolean on = switch (state) {
+            case IDLE, AWAITING_RESPONSE -> inbound.isEmpty();
+            case SENDING_BODY -> upstream != null && upstream.isWritable();
+            default -> false; // CONNECTING (decision, approval, dial), TUNNEL set-up, CLOSING
+        };
+        if (ctx.channel().config().isAutoRead() != on) ctx.channel().config().setAutoRead(on);
     }
 
     /** Moves queued request parts forward as far as the current state allows. */
@@ -92,7 +146,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             switch (state) {
                 case IDLE -> {
                     HttpObject o = inbound.poll();
-                    if (o == null) { ctx.read(); return; }
+                    if (o == null) { closeIfDone(); return; }
                     if (o instanceof HttpRequest req) startRequest(req);
                     else ReferenceCountUtil.release(o); // stray body of a request we already answered
                 }
@@ -105,10 +159,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     }
                     if (o == null) {
                         upstream.flush();
-                        if (upstream.isWritable()) ctx.read();
                         return;
                     }
                     inbound.poll();
+                    if (o.decoderResult().isFailure()) {
+                        // a body cut short by the client's close, or malformed: never let the
+                        // origin see it as complete (a chunked body would get its terminator)
+                        ReferenceCountUtil.release(o);
+                        Channel u = upstream;
+                        upstream = null;
+                        u.close();
+                        state = State.CLOSING;
+                        releaseInbound();
+                        ctx.close();
+                        return;
+                    }
                     upstream.write(o, upstream.voidPromise());
                     if (o instanceof LastHttpContent) {
                         upstream.flush();
@@ -240,10 +305,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (upstream != null && upstream.isActive() && upstreamReusable && upstreamAddress != null && upstreamRedirect == null
                 && hp.host().equals(upstreamHost) && hp.port() == upstreamPort) {
             // Decided again (the policy may have been reloaded), on the address this connection uses.
-            Admission.decide(rt, session, loop, hp.hostForPolicy(), hp.port(), List.of(upstreamAddress), domain,
+            Admission.decide(rt, session, loop, hp.hostForPolicy(), hp.port(), upstreamCandidates, domain,
                     hp.authority(), res -> {
                         if (!ctx.channel().isActive()) { ReferenceCountUtil.release(req); return; }
-                        decided(req, hp, domain, res, List.of(upstreamAddress), res.redirect() == null);
+                        decided(req, hp, domain, res, upstreamCandidates, res.redirect() == null);
                     });
             return;
         }
@@ -265,9 +330,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private void decided(HttpRequest req, HostPort hp, String domain, Admission.Result res,
                          List<InetAddress> candidates, boolean reuse) {
         InetAddress shown = !res.addresses().isEmpty() ? res.addresses().get(0) : candidates.isEmpty() ? null : candidates.get(0);
+        String shownIp = shown == null ? "" : shown == upstreamAddress && upstreamIp != null ? upstreamIp : shown.getHostAddress();
         NetEvents.emit(rt, "net_http_request", session.sessionId(), domain, hp.host(), null, java.util.Map.of(
-                "method", req.method().name(), "path", req.uri(),
-                "resolved_ip", shown == null ? "" : shown.getHostAddress()));
+                "method", req.method().name(), "path", req.uri(), "resolved_ip", shownIp));
         if (!res.permitted()) {
             ReferenceCountUtil.release(req);
             rt.counters().denied();
@@ -305,6 +370,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             upstreamHost = hp.host();
             upstreamPort = hp.port();
             upstreamAddress = addr; // null for a unix-socket target: such a connection is never reused
+            upstreamCandidates = addr == null ? null : List.of(addr);
+            upstreamIp = addr == null ? null : addr.getHostAddress();
             upstreamRedirect = redirected ? res.redirect() : null;
             sendRequest(req);
         });
@@ -321,6 +388,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             state = State.SENDING_BODY;
             drain();
         }
+        updateReading();
     }
 
     /** Receives the upstream response and streams it to the client. */
@@ -355,6 +423,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
             if (msg instanceof HttpContent c) rt.counters().relayed(c.content().readableBytes());
             client.write(msg, client.voidPromise());
+            clientUnflushed = true;
             if (msg instanceof LastHttpContent && !informational) finish();
             else if (msg instanceof LastHttpContent) informational = false;
         }
@@ -371,20 +440,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+            clientUnflushed = false;
             client.flush();
             state = State.IDLE;
             drain();
+            updateReading();
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext uctx) {
-            ctx.channel().flush();
+            if (clientUnflushed) {
+                clientUnflushed = false;
+                ctx.channel().flush();
+            }
             if (!ctx.channel().isWritable()) uctx.channel().config().setAutoRead(false);
         }
 
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext uctx) {
-            if (uctx.channel().isWritable() && state == State.SENDING_BODY) ctx.read();
+            if (state == State.SENDING_BODY) updateReading();
         }
 
         @Override
@@ -433,6 +507,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private void fail(HttpResponseStatus status, String body) {
         state = State.CLOSING;
         releaseInbound();
+        updateReading();
         if (!ctx.channel().isActive()) return;
         ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
@@ -451,17 +526,23 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         while ((o = inbound.poll()) != null) ReferenceCountUtil.release(o);
     }
 
-    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
-            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade");
+    /** AsciiString names: their hash is computed once, not per request. */
+    private static final io.netty.util.AsciiString[] HOP_BY_HOP = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE};
 
     /** Removes hop-by-hop headers (RFC 9110 §7.6.1), including those the Connection header names. */
     static void stripHopByHop(HttpHeaders h) {
+        if (h.contains(HttpHeaderNames.CONNECTION)) stripConnectionTokens(h);
+        for (io.netty.util.AsciiString n : HOP_BY_HOP) h.remove(n);
+    }
+
+    private static void stripConnectionTokens(HttpHeaders h) {
         for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : v.split(",")) {
                 String t = token.strip().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty() && !t.equals("close") && !t.equals("keep-alive")) h.remove(t);
             }
         }
-        for (String n : HOP_BY_HOP) h.remove(n);
     }
 }

@@ -1,10 +1,12 @@
 package io.agentsh.proxy.bench;
 
+import io.agentsh.policy.Engine;
+import io.agentsh.policy.EngineOptions;
+import io.agentsh.policy.PolicyLoader;
 import io.agentsh.proxy.dns.DnsCorrelationCache;
+import io.agentsh.proxy.net.EngineNetworkPolicy;
 import io.agentsh.proxy.net.ExplicitProxy;
-import io.agentsh.proxy.net.NetDecision;
 import io.agentsh.proxy.net.NetRuntime;
-import io.agentsh.proxy.net.NetworkPolicy;
 import io.agentsh.proxy.net.ProxyConfig;
 import io.agentsh.proxy.net.SessionContext;
 import io.agentsh.proxy.net.Transports;
@@ -28,31 +30,51 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Loopback benchmark harness (see proxy/bench/run.sh): an origin HTTP server, a 1 GB byte
- * source, and the explicit proxy in front of them. "serve" prints the ports and runs for a
- * bounded time while wrk drives it; "connect1g" measures a 1 GB download through CONNECT.
+ * Loopback benchmark harness driven by proxy/bench/run.sh. The origin and the proxy run as
+ * separate processes so the script can give each its own CPUs (taskset) and read each one's CPU
+ * time from /proc; the load generator is wrk, the same binary and the same keep-alive
+ * connections direct and through the proxy.
+ *
+ * <ul>
+ *   <li>{@code origin SECONDS}: a Netty HTTP/1.1 origin (13-byte body, keep-alive) and a byte
+ *       source that writes 1 GiB to each connection; prints {@code ORIGIN port SOURCE port}.</li>
+ *   <li>{@code proxy SECONDS [POLICY.yaml]}: the explicit proxy deciding with the real policy
+ *       engine (default: the shipped default policy, whose allow-localhost rule admits
+ *       127.0.0.1); prints {@code PROXY port}, and at exit the events it emitted.</li>
+ *   <li>{@code transfer PROXY_PORT SOURCE_PORT ROUNDS}: 1 GiB read directly and through CONNECT,
+ *       alternately, ROUNDS times each.</li>
+ * </ul>
  */
 public final class ProxyBench {
     static final byte[] BODY = "hello, bench\n".getBytes(StandardCharsets.US_ASCII);
+    static final long GIB = 1L << 30;
 
     public static void main(String[] args) throws Exception {
-        String mode = args.length > 0 ? args[0] : "serve";
-        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        int proxyThreads = Integer.parseInt(System.getProperty("proxy.threads", "1"));
-        java.util.List<Thread> originThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.List<Thread> proxyThreadList = new java.util.concurrent.CopyOnWriteArrayList<>();
-        EventLoopGroup origin = Transports.group(1, tracking("origin", originThreads));
-        Channel http = new ServerBootstrap().group(origin).channel(Transports.server())
+        switch (args.length > 0 ? args[0] : "") {
+            case "origin" -> origin(Integer.parseInt(args[1]));
+            case "proxy" -> proxy(Integer.parseInt(args[1]),
+                    Path.of(args.length > 2 ? args[2] : "packaging/deb/etc/agentsh/policies/default.yaml"));
+            case "transfer" -> transfer(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("usage: ProxyBench origin SECONDS | proxy SECONDS [POLICY]"
+                    + " | transfer PROXY_PORT SOURCE_PORT ROUNDS");
+        }
+    }
+
+    static void origin(int seconds) throws Exception {
+        EventLoopGroup loop = Transports.group(1, null);
+        Channel http = new ServerBootstrap().group(loop).channel(Transports.server())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
@@ -69,116 +91,74 @@ public final class ProxyBench {
                                 });
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        Channel source = new ServerBootstrap().group(origin).channel(Transports.server())
+        Channel source = new ServerBootstrap().group(loop).channel(Transports.server())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new Source());
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-
-        LongAdder events = new LongAdder();
-        LongAdder httpRequests = new LongAdder();
-        NetDecision allow = NetDecision.allow("bench-allow-loopback");
-        NetworkPolicy policy = (host, port, dialled) -> dialled.get(0).isLoopbackAddress() ? allow
-                : NetDecision.deny("default-deny-network", "");
-        NetRuntime rt = new NetRuntime(ProxyConfig.of(List.of(new InetSocketAddress("127.0.0.1", 53)))
-                .withThreads(proxyThreads).withThreadFactory(tracking("proxy", proxyThreadList)), e -> {
-                    events.increment();
-                    if (e.type().equals("net_http_request")) httpRequests.increment();
-                });
-        ExplicitProxy proxy = ExplicitProxy.start(rt, new SessionContext("bench", policy, new DnsCorrelationCache(30, 16)),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null);
-        int originPort = ((InetSocketAddress) http.localAddress()).getPort();
-        int sourcePort = ((InetSocketAddress) source.localAddress()).getPort();
-        System.out.println("ORIGIN " + originPort + " SOURCE " + sourcePort + " PROXY " + proxy.address().getPort());
+        System.out.println("ORIGIN " + ((InetSocketAddress) http.localAddress()).getPort()
+                + " SOURCE " + ((InetSocketAddress) source.localAddress()).getPort());
         System.out.flush();
-        Runnable report = () -> {
-            System.out.println("events emitted: " + events.sum() + ", allowed connections: " + rt.metrics().connectionsAllowed());
-            if (httpRequests.sum() > 0) {
-                long proxyCpu = cpu(proxyThreadList);
-                System.out.printf("CPU: proxy %.1f us per proxied request (%d requests, %.2f s CPU); origin %.2f s CPU in total%n",
-                        proxyCpu / 1e3 / httpRequests.sum(), httpRequests.sum(), proxyCpu / 1e9, cpu(originThreads) / 1e9);
-            }
+        Thread.sleep(seconds * 1000L);
+        loop.shutdownGracefully().sync();
+    }
+
+    static void proxy(int seconds, Path policyFile) throws Exception {
+        int threads = Integer.parseInt(System.getProperty("proxy.threads", "1"));
+        // global(): ${PROJECT_ROOT} and friends are session variables; the network rules do not use them
+        Engine engine = Engine.compile(PolicyLoader.load(policyFile), EngineOptions.global());
+        Map<String, LongAdder> events = new ConcurrentHashMap<>();
+        NetRuntime rt = new NetRuntime(ProxyConfig.of(List.of(new InetSocketAddress("127.0.0.1", 53)))
+                .withThreads(threads), e -> events.computeIfAbsent(e.type(), k -> new LongAdder()).increment());
+        SessionContext session = new SessionContext("bench", new EngineNetworkPolicy(engine), new DnsCorrelationCache(30, 16));
+        ExplicitProxy proxy = ExplicitProxy.start(rt, session, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null);
+        System.out.println("PROXY " + proxy.address().getPort() + " POLICY " + policyFile);
+        System.out.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("EVENTS " + new java.util.TreeMap<>(events) + ", allowed connections "
+                    + rt.metrics().connectionsAllowed());
             System.out.flush();
-        };
-        if (!mode.equals("connect1g")) Runtime.getRuntime().addShutdownHook(new Thread(report));
-        if (mode.equals("connect1g")) {
-            for (int i = 0; i < 2; i++) direct1g(sourcePort);
-            for (int i = 0; i < 3; i++) {
-                long cpu0 = cpu(proxyThreadList);
-                connect1g(proxy.address(), sourcePort);
-                // CPU the proxy's loops spent on the transfer: independent of how busy the machine is
-                System.out.printf("CONNECT proxy CPU: %.3f s per GiB%n", (cpu(proxyThreadList) - cpu0) / 1e9);
-            }
-            report.run();
-        } else {
-            Thread.sleep(seconds * 1000L);
-        }
+        }));
+        Thread.sleep(seconds * 1000L);
         proxy.close();
         rt.close();
-        origin.shutdownGracefully().sync();
     }
 
-    static java.util.concurrent.ThreadFactory tracking(String name, java.util.List<Thread> into) {
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            into.add(t);
-            return t;
-        };
-    }
-
-    static long cpu(java.util.List<Thread> threads) {
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (Thread t : threads) sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
-        return sum;
-    }
-
-    static void direct1g(int sourcePort) throws Exception {
-        try (Socket s = new Socket()) {
-            s.setReceiveBufferSize(1 << 20);
-            s.connect(new InetSocketAddress("127.0.0.1", sourcePort));
-            InputStream in = s.getInputStream();
-            byte[] buf = new byte[1 << 20];
-            long total = 0;
-            long t0 = System.nanoTime();
-            while (total < (1L << 30)) {
-                int n = in.read(buf);
-                if (n < 0) break;
-                total += n;
-            }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("DIRECT transfer (no proxy): %d bytes in %.3f s = %.2f GB/s%n", total, secs, total / secs / 1e9);
+    static void transfer(int proxyPort, int sourcePort, int rounds) throws Exception {
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        for (int i = 0; i < rounds; i++) {
+            System.out.printf("DIRECT %.2f GB/s%n", read1g(new InetSocketAddress("127.0.0.1", sourcePort), null, buf));
+            System.out.printf("CONNECT %.2f GB/s%n", read1g(new InetSocketAddress("127.0.0.1", proxyPort),
+                    "CONNECT 127.0.0.1:" + sourcePort + " HTTP/1.1\r\nHost: 127.0.0.1:" + sourcePort + "\r\n\r\n", buf));
+            System.out.flush();
         }
     }
 
-    static void connect1g(InetSocketAddress proxy, int sourcePort) throws Exception {
-        try (Socket s = new Socket()) {
-            s.setReceiveBufferSize(1 << 20);
-            s.connect(proxy);
-            OutputStream out = s.getOutputStream();
-            out.write(("CONNECT 127.0.0.1:" + sourcePort + " HTTP/1.1\r\nHost: 127.0.0.1:" + sourcePort + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            byte[] head = new byte[39]; // "HTTP/1.1 200 Connection Established\r\n\r\n"
-            int got = in.readNBytes(head, 0, head.length);
-            String h = new String(head, 0, got, StandardCharsets.US_ASCII);
-            if (!h.startsWith("HTTP/1.1 200")) throw new IllegalStateException("CONNECT failed: " + h);
-            byte[] buf = new byte[1 << 20];
+    /** Reads 1 GiB (into a direct buffer: no copy to the heap) and returns GB/s; {@code connect} first, if set. */
+    static double read1g(InetSocketAddress to, String connect, ByteBuffer buf) throws Exception {
+        try (SocketChannel s = SocketChannel.open()) {
+            s.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            s.connect(to);
+            if (connect != null) {
+                s.write(ByteBuffer.wrap(connect.getBytes(StandardCharsets.US_ASCII)));
+                ByteBuffer head = ByteBuffer.allocate(39); // "HTTP/1.1 200 Connection Established\r\n\r\n"
+                while (head.hasRemaining() && s.read(head) >= 0) { }
+                String h = new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII);
+                if (!h.startsWith("HTTP/1.1 200")) throw new IllegalStateException("CONNECT failed: " + h);
+            }
             long total = 0;
-            long want = 1L << 30;
             long t0 = System.nanoTime();
-            while (total < want) {
-                int n = in.read(buf);
+            while (total < GIB) {
+                buf.clear();
+                int n = s.read(buf);
                 if (n < 0) break;
                 total += n;
             }
             double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("CONNECT transfer: %d bytes in %.3f s = %.2f GB/s (%.0f MiB/s)%n", total, secs,
-                    total / secs / 1e9, total / secs / (1 << 20));
+            if (total < GIB) throw new IllegalStateException("short transfer: " + total + " bytes");
+            return total / secs / 1e9;
         }
     }
 
@@ -208,12 +188,12 @@ public final class ProxyBench {
         }
 
         private void pump(ChannelHandlerContext ctx) {
-            while (ctx.channel().isWritable() && sent < (1L << 30)) {
+            while (ctx.channel().isWritable() && sent < GIB) {
                 ctx.write(CHUNK.duplicate(), ctx.voidPromise());
                 sent += CHUNK.readableBytes();
             }
             ctx.flush();
-            if (sent >= (1L << 30)) ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (sent >= GIB) ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 }

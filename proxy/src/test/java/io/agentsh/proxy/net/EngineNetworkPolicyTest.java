@@ -117,4 +117,29 @@ class EngineNetworkPolicyTest {
         assertTrue(p.nameCanAllow(80));
         assertFalse(p.nameCanAllow(22), "only allow-github names domains, on 443 and 80");
     }
+    @Test
+    void memoisedVerdictsStayPerQuestionAndPerPolicyGeneration() throws Exception {
+        NetworkPolicy p = policy();
+        InetAddress github = InetAddress.ofLiteral("140.82.112.6");
+        InetAddress ten = InetAddress.ofLiteral("10.0.0.1");
+        // the same name, asked again with another dialled address, a port, or no name: each decided on its own
+        for (int i = 0; i < 3; i++) {
+            assertTrue(p.check("api.github.com", 443, List.of(github)).allowed());
+            assertEquals("block-private-networks", p.check(null, 443, List.of(ten)).rule());
+            assertEquals("approve-unknown-https", p.check(null, 443, List.of(github)).rule());
+            assertEquals("default-deny-network", p.check("api.github.com", 22, List.of(github)).rule());
+            assertEquals("to-vertex-proxy", p.connectRedirect("api.anthropic.com", 443).rule());
+            assertNull(p.connectRedirect("api.anthropic.com", 80));
+            assertNull(p.dnsRedirect("github.com"));
+        }
+        // a reload compiles a new engine and a new adapter: its answers are its own, not the old cache's
+        String denyGithub = YAML.replace("decision: allow\n", "decision: deny\n"); // allow-github's is the only allow
+        assertFalse(denyGithub.equals(YAML));
+        NetworkPolicy reloaded = new EngineNetworkPolicy(Engine.compile(PolicyLoader.parse("net-test.yaml", denyGithub),
+                EngineOptions.defaults()));
+        NetDecision after = reloaded.check("api.github.com", 443, List.of(github));
+        assertFalse(after.allowed(), "the reloaded policy denies github");
+        assertEquals("allow-github", after.rule());
+        assertTrue(p.check("api.github.com", 443, List.of(github)).allowed(), "the old generation keeps its own answers");
+    }
 }

@@ -182,6 +182,85 @@ class ExplicitProxyTest {
     }
 
     @Test
+    void halfClosingClientStillGetsItsAnswerAndTheConnectionCloses() throws Exception {
+        // the client reads continuously while a response is awaited, so its FIN is seen then:
+        // the answer must still come back before the proxy closes
+        List<Object> r = ns.call(() -> {
+            try (RawHttp c = new RawHttp(proxy.address())) {
+                c.socket().getOutputStream().write(("GET http://allowed.test:8080/half HTTP/1.1\r\n"
+                        + "Host: allowed.test:8080\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                c.socket().shutdownOutput();
+                RawHttp.Response resp = c.read();
+                return List.of(resp, c.closedByPeer());
+            }
+        });
+        RawHttp.Response resp = (RawHttp.Response) r.get(0);
+        assertEquals(200, resp.status());
+        assertTrue(resp.body().contains("uri=/half"), resp.body());
+        assertEquals(true, r.get(1), "closed after the answer");
+    }
+
+    @Test
+    void aChunkedBodyCutShortByTheClientsCloseNeverReachesTheOriginAsComplete() throws Exception {
+        RawHttp.Response r = ns.call(() -> {
+            try (RawHttp c = new RawHttp(proxy.address())) {
+                RawHttp.Response first = c.send("GET http://allowed.test:8080/warm HTTP/1.1\r\nHost: allowed.test:8080\r\n\r\n");
+                c.socket().getOutputStream().write(("POST http://allowed.test:8080/cut HTTP/1.1\r\nHost: allowed.test:8080\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                c.socket().getOutputStream().flush();
+                Thread.sleep(200); // the head and the partial chunk go upstream first
+                c.socket().shutdownOutput();
+                RawHttp.Response second = c.read();
+                return second.status() == -1 ? first : second;
+            }
+        });
+        assertEquals(200, r.status(), "no answer for the cut request, only for the first: " + r.head());
+        Thread.sleep(300);
+        assertTrue(standins.uris.contains("/warm"), standins.uris.toString());
+        assertFalse(standins.uris.contains("/cut"), "the origin must not see the cut body as a complete request");
+    }
+
+    @Test
+    void aMalformedChunkIsNotTurnedIntoTheEndOfTheBody() throws Exception {
+        // the decoder reports a bad chunk size as a failed last part; passing that on would
+        // make the client codec write the terminating chunk: the origin would see "ab" as complete
+        RawHttp.Response r = ns.call(() -> {
+            try (RawHttp c = new RawHttp(proxy.address())) {
+                c.socket().getOutputStream().write(("POST http://allowed.test:8080/malformed HTTP/1.1\r\nHost: allowed.test:8080\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\nZZ\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                c.socket().getOutputStream().flush();
+                return c.read();
+            }
+        });
+        assertTrue(r.status() == -1 || r.status() >= 400, r.head());
+        Thread.sleep(300);
+        assertFalse(standins.uris.contains("/malformed"), "the origin must not see a malformed body as complete");
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws Exception {
+        List<RawHttp.Response> rs = ns.call(() -> {
+            try (RawHttp c = new RawHttp(proxy.address())) {
+                StringBuilder all = new StringBuilder();
+                for (int i = 0; i < 5; i++) {
+                    all.append("GET http://allowed.test:8080/p").append(i).append(" HTTP/1.1\r\nHost: allowed.test:8080\r\n\r\n");
+                }
+                all.append("GET http://10.0.0.1/after HTTP/1.1\r\nHost: x\r\n\r\n"); // denied: 403 and close
+                c.socket().getOutputStream().write(all.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                List<RawHttp.Response> out = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) out.add(c.read());
+                return out;
+            }
+        });
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, rs.get(i).status());
+            assertTrue(rs.get(i).body().contains("uri=/p" + i), rs.get(i).body());
+        }
+        assertEquals(403, rs.get(5).status());
+        assertTrue(rs.get(5).body().contains("rule="), rs.get(5).body());
+    }
+
+    @Test
     void onlyAnAllowedCandidateAddressIsDialled() throws Exception {
         // mixed.test answers 192.168.1.1, 169.254.169.254 and 127.0.0.2: only the last may be dialled
         for (int i = 0; i < 3; i++) {

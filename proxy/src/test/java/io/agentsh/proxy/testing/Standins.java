@@ -35,6 +35,8 @@ public final class Standins implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<Channel> channels = new ArrayList<>();
     public final AtomicInteger connections = new AtomicInteger();
+    /** Request targets the HTTP stand-ins answered (complete requests only). */
+    public final List<String> uris = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Standins(EventLoopGroup group) {
         this.group = group;
@@ -59,6 +61,7 @@ public final class Standins implements AutoCloseable {
                                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                        uris.add(req.uri());
                                         String body = "standin " + marker + " local="
                                                 + ((InetSocketAddress) ctx.channel().localAddress()).getAddress().getHostAddress()
                                                 + " uri=" + req.uri() + " host=" + req.headers().get(HttpHeaderNames.HOST)
