@@ -1,6 +1,7 @@
 package io.agentsh.core.kernel.supervisor;
 
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
+import io.agentsh.core.kernel.sys.ProcMapQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,9 @@ import java.util.List;
  * Decides whether the memory holding an exec's filename and argv can change between the
  * supervisor's read and the kernel's second read after CONTINUE. It cannot when the caller is
  * the only thread of its address space and the strings are in private mappings: the caller is
- * blocked in execve, so nobody else can write them. Cases that fail:
+ * blocked in execve, so nobody else can write them. (Where each string lives is asked with
+ * PROCMAP_QUERY, one ioctl per address, on kernels that have it; else /proc/PID/maps is read.)
+ * Cases that fail:
  * <ul>
  * <li>another thread in the calling process;</li>
  * <li>a vfork/CLONE_VM child sharing its parent's address space while the parent has other
@@ -20,6 +23,8 @@ import java.util.List;
  */
 final class ExecMemoryGuard {
     private static final int SYS_KCMP = 312, KCMP_VM = 1;
+    /** Asks for the mapping of each address (one ioctl each) instead of reading the whole map: per exec. */
+    private final ProcMapQuery mapQuery = new ProcMapQuery();
 
     /** Null when safe, else the reason. */
     String check(TraceeInfo t, List<Long> addresses) {
@@ -30,6 +35,14 @@ final class ExecMemoryGuard {
             int parentThreads = threads(ppid);
             if (parentThreads != 1)
                 return "exec from a vfork child of a process with " + parentThreads + " threads cannot be checked race-free";
+        }
+        long[] at = new long[addresses.size()];
+        for (int i = 0; i < at.length; i++) at[i] = addresses.get(i);
+        switch (mapQuery.shared(t.tid(), at, at.length)) {
+            case ProcMapQuery.NOT_SHARED: return null;
+            case ProcMapQuery.SHARED: return "exec arguments live in shared memory";
+            case ProcMapQuery.FAILED: return "memory map unreadable";
+            default: break; // no PROCMAP_QUERY in this kernel: read the map
         }
         List<String> maps;
         try {

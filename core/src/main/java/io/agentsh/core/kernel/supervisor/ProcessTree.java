@@ -1,8 +1,6 @@
 package io.agentsh.core.kernel.supervisor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.agentsh.core.kernel.sys.ProcFiles;
 
 /**
  * The session's process tree, seen from /proc: the root is the wrapper's pid (which becomes
@@ -58,14 +56,14 @@ final class ProcessTree {
         return s == null ? -1 : s[0];
     }
 
-    /** {ppid, sid} from /proc/PID/stat, or null. The comm field may contain spaces: parse after ')'. */
+    /** Per thread: /proc reads into a reused buffer (execDepth runs on every exec). */
+    private static final ThreadLocal<ProcFiles> PROC = ThreadLocal.withInitial(ProcFiles::new);
+
+    /** {ppid, sid} from /proc/PID/stat, or null. The comm field may contain spaces: parsed after ')'. */
     private static int[] stat(int pid) {
-        try {
-            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[3])};
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        ProcFiles f = PROC.get();
+        if (!f.read(pid, "stat")) return null;
+        long ppid = f.statField(1), sid = f.statField(3);
+        return ppid < 0 || sid < 0 ? null : new int[] {(int) ppid, (int) sid};
     }
 }
