@@ -22,7 +22,9 @@
  *                      RJCT  reason text   (the daemon refused: exit 126)
  *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
  *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
- *                            daemon sees it; that child arms itself and execs the command)
+ *                            daemon sees it; that child arms itself and execs the command; with
+ *                            PLAN_PTRACE the relay's child, or the wrapper's own pid when its
+ *                            parent is not the daemon and it is traced in place)
  *   daemon  -> wrapper ARMD               (the supervisor is serving the listener)
  *                      RJCT  reason text
  */
@@ -248,6 +250,19 @@ static void allow_new_proc(int landlock_fd)
     close(proc);
 }
 
+/* Whether our parent is the daemon (the socket's peer), as when its process runner started us.
+ * Under ptrace only such a command needs the relay fork: the daemon's tracer would otherwise
+ * reap, as the tracer, an exit status the daemon's runner waits for. A command exec'd in place
+ * by the shim has another parent (the user's shell) and is traced as it is: one fork and one
+ * relay hop fewer per command. The daemon checks the same thing before it accepts the pid. */
+static int parent_is_peer(int sock)
+{
+    struct ucred peer;
+    socklen_t plen = sizeof peer;
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &plen) != 0) die("getsockopt(SO_PEERCRED)", errno);
+    return peer.pid <= 0 || peer.pid == getppid(); /* an invisible peer: assume the worst, relay */
+}
+
 /* Forks; the parent stays outside as the relay (exit status, signals), the child carries on
  * arming and execs the command. With new_pidns the child is pid 1 of a new PID namespace with
  * a fresh /proc. Under ptrace (PLAN_PTRACE) the fork is what keeps the traced command from being
@@ -470,7 +485,10 @@ int main(int argc, char **argv)
     if (ctty && ioctl(0, TIOCSCTTY, 0) != 0) die("ioctl(TIOCSCTTY) on stdin", errno);
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
-    if (flags & (PLAN_PIDNS | PLAN_PTRACE)) exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
+    if ((flags & PLAN_PTRACE) && !(flags & PLAN_PIDNS) && !parent_is_peer(sock))
+        exec_pid = (uint32_t)getpid(); /* not the daemon's child: it is traced in place, no relay needed */
+    else if (flags & (PLAN_PIDNS | PLAN_PTRACE))
+        exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
     /* The command's cgroup, in the process that goes on to exec (after the relay fork: the relay
      * parent stays outside, so killing what is left in the cgroup once the command's tree ended
      * never kills the relay before it hands on the exit status), before it forks or execs

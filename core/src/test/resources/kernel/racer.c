@@ -3,9 +3,6 @@
  *                                 the main thread opens it for writing N times
  *   racer link LINK ALLOWED DENIED N  one thread atomically swaps symlink LINK between the two
  *                                 targets while the main thread opens LINK for writing N times
- *   racer exec shared|private PROG  execs PROG with its filename and argv[0] in a MAP_SHARED
- *                                 (another process could rewrite it) or MAP_PRIVATE mapping;
- *                                 prints "exec errno=E" when the exec fails
  * Prints "opened=K" (successful opens). */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -14,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <errno.h>
-#include <sys/mman.h>
 
 static char buf[4096];
 static const char *a, *b, *link_path;
@@ -45,21 +40,8 @@ static void *flip_link(void *arg)
     return NULL;
 }
 
-static int exec_from(const char *kind, const char *prog)
-{
-    int flags = (strcmp(kind, "shared") == 0 ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
-    char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, flags, -1, 0);
-    if (m == MAP_FAILED) return 3;
-    strncpy(m, prog, 4000);
-    char *args[] = {m, NULL};
-    execv(m, args);
-    printf("exec errno=%d\n", errno);
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "exec") == 0) return exec_from(argv[2], argv[3]);
     if (argc < 5) return 2;
     int n;
     pthread_t t;
