@@ -9,7 +9,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import jnr.ffi.Pointer;
 import jnr.ffi.Struct;
 import jnr.ffi.types.mode_t;
@@ -45,6 +48,13 @@ final class WorkspaceFs extends FuseStubFS {
     private final FuseEventSink events;
     private final Set<String> hidden;    // relative paths the view does not show (a trash kept inside the workspace)
     private final boolean root = C.geteuid() == 0;
+    /** Files libfuse has hidden (renamed to .fuse_hiddenNNN) because they were deleted while open, by hidden path. */
+    private final Map<String, HiddenByLibfuse> hiddenByLibfuse = new ConcurrentHashMap<>();
+
+    /** What a hidden file really was, and the delete verdict decided on that name when it was hidden. */
+    private record HiddenByLibfuse(String originalPath, Verdict verdict) {}
+
+    private static final Pattern LIBFUSE_HIDDEN_NAME = Pattern.compile("\\.fuse_hidden[0-9a-f]{16}");
 
     WorkspaceFs(String sessionId, Path workspace, int rootFd, FilePolicy policy, AuditMode auditMode,
                 SoftDeleter softDeleter, FuseEventSink events, Set<String> hidden) {
@@ -285,6 +295,12 @@ final class WorkspaceFs extends FuseStubFS {
 
     @Override public int unlink(String path) {
         if (isHidden(path)) return -LibC.EACCES;
+        HiddenByLibfuse h = hiddenByLibfuse.remove(path);
+        if (h != null) {   // the last close of a file deleted while open: the delete was decided when it was hidden
+            return modeFor(h.verdict()) == AuditMode.SOFT_DELETE
+                    ? quarantine(path, h.originalPath(), h.verdict())
+                    : err(C.unlinkat(rootFd, rel(path), 0));
+        }
         return destroy(path, FileOperation.DELETE, 0);
     }
 
@@ -295,6 +311,7 @@ final class WorkspaceFs extends FuseStubFS {
 
     @Override public int rename(String oldpath, String newpath) {
         if (isHidden(oldpath) || isHidden(newpath)) return -LibC.EACCES;
+        if (isLibfuseHide(oldpath, newpath)) return hide(oldpath, newpath);
         int d = check(oldpath, FileOperation.RENAME);
         if (d == 0) d = check(newpath, FileOperation.RENAME);
         if (d != 0) return d;
@@ -313,6 +330,35 @@ final class WorkspaceFs extends FuseStubFS {
             }
         }
         return err(C.renameat(rootFd, rel(oldpath), rootFd, rel(newpath)));
+    }
+
+    /**
+     * libfuse 2 does not unlink a file that is still open (nor let a rename replace one): it
+     * renames it to {@code .fuse_hiddenNNN} in the same directory and unlinks that at the last
+     * close. That rename is the user's delete, so it is decided here as a DELETE of the real name
+     * (as a RENAME, then a DELETE of the hidden name, a rule protecting the file would not match),
+     * and the later unlink takes the file to the trash under its real name. ({@code hard_remove}
+     * would avoid the detour, but the kernel then stats a deleted open file by path, which
+     * libfuse 2 can no longer resolve: fstat would fail with ENOENT.)
+     */
+    private int hide(String oldpath, String newpath) {
+        Verdict v = policy.check(real(oldpath), FileOperation.DELETE);
+        if (!v.isAllowed()) {
+            events.blocked(sessionId, real(oldpath), FileOperation.DELETE, v);
+            return -LibC.EACCES;
+        }
+        if (modeFor(v) == AuditMode.SOFT_BLOCK) return -LibC.EACCES;
+        if (exists(newpath)) return -LibC.EEXIST;   // libfuse picked a free name; never replace anything here
+        int rc = err(C.renameat(rootFd, rel(oldpath), rootFd, rel(newpath)));
+        if (rc == 0) hiddenByLibfuse.put(newpath, new HiddenByLibfuse(real(oldpath), v));
+        return rc;
+    }
+
+    /** A rename within one directory to the name libfuse's hide_node() generates. */
+    private static boolean isLibfuseHide(String oldpath, String newpath) {
+        int slash = newpath.lastIndexOf('/');
+        return LIBFUSE_HIDDEN_NAME.matcher(newpath.substring(slash + 1)).matches()
+                && oldpath.lastIndexOf('/') == slash && oldpath.regionMatches(0, newpath, 0, slash);
     }
 
     /** unlink / rmdir: policy, then the audit mode decides between deleting, refusing and the trash. */
@@ -337,9 +383,14 @@ final class WorkspaceFs extends FuseStubFS {
     }
 
     private int quarantine(String path, Verdict v) {
+        return quarantine(path, real(path), v);
+    }
+
+    /** Moves {@code path} (in the view) to the trash, recorded as {@code originalPath}. */
+    private int quarantine(String path, String originalPath, Verdict v) {
         if (softDeleter == null) return -LibC.EIO;   // soft_delete promised, nowhere to put it: never destroy instead
         try {
-            softDeleter.quarantine(Path.of(procRoot + path), real(path), sessionId, v.rule(), null);
+            softDeleter.quarantine(Path.of(procRoot + path), originalPath, sessionId, v.rule(), null);
             return 0;
         } catch (NoSuchFileException e) {
             return -LibC.ENOENT;

@@ -39,11 +39,14 @@ class WorkspaceViewTest {
     MountNamespaces namespaces;
     SessionMountNamespace sessionNs;
 
-    /** deny writes to secret.txt, soft_delete deletes, allow everything else. */
+    /** deny writes to secret.txt and deleting keep.txt, soft_delete deletes, allow everything else. */
     FilePolicy policy() {
         return (path, op) -> {
             if (path.endsWith("/secret.txt") && (op == FileOperation.WRITE || op == FileOperation.CREATE)) {
                 return Verdict.simple(Decision.DENY, Decision.DENY, "no-secrets", "");
+            }
+            if (path.endsWith("/keep.txt") && op == FileOperation.DELETE) {
+                return Verdict.simple(Decision.DENY, Decision.DENY, "keep-it", "");
             }
             if (op == FileOperation.DELETE || op == FileOperation.RMDIR) {
                 return Verdict.simple(Decision.SOFT_DELETE, Decision.SOFT_DELETE, "keep-deletes", "");
@@ -231,6 +234,64 @@ class WorkspaceViewTest {
         Path knob = FuseReadahead.knobOf(dev);
         assumeTrue(Files.isWritable(knob), "needs root and a writable sysfs");
         assertEquals("1024", Files.readString(knob).trim());
+    }
+
+    /** The trash is written when the last holder closes (libfuse unlinks its hidden stand-in then, asynchronously). */
+    private List<TrashEntry> trashSoon(int expected) throws Exception {
+        for (int i = 0; i < 100 && store.list("sess-1").size() < expected; i++) Thread.sleep(20);
+        return store.list("sess-1");
+    }
+
+    @Test void aFileDeletedWhileOpenGoesToTheTrashUnderItsOwnName() throws Exception {
+        Path f = view.mountPoint().resolve("held.log");
+        Files.writeString(f, "line 1\n");
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            Files.delete(f);
+            assertFalse(Files.exists(f));
+            // The holder keeps working on the file it has open: fstat, write, read back.
+            assertEquals(7, ch.size());
+            ch.write(java.nio.ByteBuffer.wrap("line 2\n".getBytes(StandardCharsets.UTF_8)), 7);
+            java.nio.ByteBuffer back = java.nio.ByteBuffer.allocate(14);
+            ch.read(back, 0);
+            assertEquals("line 1\nline 2\n", new String(back.array(), StandardCharsets.UTF_8));
+        }
+        List<TrashEntry> l = trashSoon(1);
+        assertEquals(1, l.size(), l.toString());
+        assertEquals(ws.resolve("held.log").toString(), l.get(0).originalPath());
+        try (var s = Files.list(ws)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).toList(), "no .fuse_hidden stand-in left");
+        }
+        store.restore(l.get(0).token(), null, false);
+        assertEquals("line 1\nline 2\n", Files.readString(ws.resolve("held.log")));
+    }
+
+    @Test void renameOverAnOpenFileQuarantinesItUnderItsOwnName() throws Exception {
+        Files.writeString(ws.resolve("target"), "old");
+        Files.writeString(ws.resolve("new"), "new");
+        try (var in = java.nio.channels.FileChannel.open(view.mountPoint().resolve("target"))) {
+            Files.move(view.mountPoint().resolve("new"), view.mountPoint().resolve("target"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(3);
+            in.read(b, 0);
+            assertEquals("old", new String(b.array(), StandardCharsets.UTF_8), "the holder still reads what it opened");
+        }
+        assertEquals("new", Files.readString(ws.resolve("target")));
+        List<TrashEntry> l = trashSoon(1);
+        assertEquals(1, l.size(), l.toString());
+        assertEquals(ws.resolve("target").toString(), l.get(0).originalPath());
+    }
+
+    @Test void holdingAFileOpenDoesNotGetItsDeleteAroundThePolicy() throws Exception {
+        Files.writeString(ws.resolve("keep.txt"), "precious");
+        try (var in = Files.newInputStream(view.mountPoint().resolve("keep.txt"))) {
+            assertThrows(AccessDeniedException.class, () -> Files.delete(view.mountPoint().resolve("keep.txt")));
+        }
+        assertEquals("precious", Files.readString(ws.resolve("keep.txt")));
+        try (var s = Files.list(ws)) {
+            assertEquals(List.of("keep.txt"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        assertTrue(blocked.stream().anyMatch(b -> b.contains("keep.txt") && b.endsWith("keep-it")), blocked.toString());
     }
 
     @Test void rmdirOfANonEmptyDirectoryStillFails() throws Exception {
