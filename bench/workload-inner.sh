@@ -116,6 +116,12 @@ for p in phases:
 tu = sum(v['ungoverned_ms'] for v in res['phases'].values())
 tg = sum(v['governed_ms'] for v in res['phases'].values())
 res['total'] = {'ungoverned_ms': tu, 'governed_ms': tg, 'ratio': round(tg / tu, 2) if tu else None}
+# Issue 8's second target: the phases whose work runs inside one governed command (one shim
+# hop for the whole phase), as opposed to one `agentsh exec` per command.
+single = [p for p in ('fileops', 'git') if p in res['phases']]
+su = sum(res['phases'][p]['ungoverned_ms'] for p in single)
+sg = sum(res['phases'][p]['governed_ms'] for p in single)
+res['single_exec_total'] = {'phases': single, 'ungoverned_ms': su, 'governed_ms': sg, 'ratio': round(sg / su, 2) if su else None}
 ov = json.loads(os.environ['OVERHEAD_JSON']) if os.environ['OVERHEAD_JSON'] != 'null' else None
 if ov:
     med = {r['command']: r['median'] * 1000 for r in ov['results']}
@@ -132,6 +138,8 @@ else:
         print(f"{p:<14} {v['ungoverned_ms']:>8} ms {v['governed_ms']:>8} ms  {v['ratio'] if v['ratio'] is not None else '-':>5}  {res['unexpected'][p]}")
     t = res['total']
     print(f"{'total':<14} {t['ungoverned_ms']:>8} ms {t['governed_ms']:>8} ms  {t['ratio']:>5}")
+    s = res['single_exec_total']
+    print(f"{'one-exec phases':<14} {s['ungoverned_ms']:>8} ms {s['governed_ms']:>8} ms  {s['ratio']:>5}  ({' + '.join(s['phases'])})")
     if 'shim_overhead' in res:
         o = res['shim_overhead']
         print(f"\nshim overhead: bash -c true median {o['shim_median_ms']} ms vs bash.real {o['real_median_ms']} ms: +{o['added_median_ms']} ms")

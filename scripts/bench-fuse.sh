@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # FUSE view vs native: 1,000 small files and a 1 GiB sequential read (needs root and /dev/fuse).
-#   scripts/bench-fuse.sh [runs]      (builds core's test classes first)
+#   scripts/bench-fuse.sh [runs] [all|files|read]   (builds core's test classes first)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=/dev/null

@@ -13,14 +13,18 @@
  * docs/interfaces.md section 3 and core io.agentsh.core.kernel.supervisor.WrapperProtocol):
  *   wrapper -> daemon  HELO  u32 version, u32 pid, u32 token_len, token bytes
  *   daemon  -> wrapper PLAN  u32 flags, u32 insn_count, [u64 keep_caps if flags & PLAN_CAPS],
- *                            [u32 cwd_len, cwd bytes if flags & PLAN_SETNS_MNT], sock_filter[insn_count]
+ *                            [u32 cwd_len, cwd bytes if flags & PLAN_SETNS_MNT],
+ *                            [u32 cgroup_count if flags & PLAN_CGROUP], sock_filter[insn_count]
  *                            (+ SCM_RIGHTS, in this order: the Landlock ruleset fd if PLAN_LANDLOCK,
  *                            the session's mount namespace if PLAN_SETNS_MNT, its network
- *                            namespace if PLAN_SETNS_NET; see session_ns.c)
+ *                            namespace if PLAN_SETNS_NET (see session_ns.c), then cgroup_count
+ *                            cgroup v1 `tasks` files if PLAN_CGROUP)
  *                      RJCT  reason text   (the daemon refused: exit 126)
  *   wrapper -> daemon  LSTN  u32 exec_pid + SCM_RIGHTS: the seccomp listener fd
  *                            (exec_pid: 0, or with PLAN_PIDNS the namespaced child's pid as the
- *                            daemon sees it; that child arms itself and execs the command)
+ *                            daemon sees it; that child arms itself and execs the command; with
+ *                            PLAN_PTRACE the relay's child, or the wrapper's own pid when its
+ *                            parent is not the daemon and it is traced in place)
  *   daemon  -> wrapper ARMD               (the supervisor is serving the listener)
  *                      RJCT  reason text
  */
@@ -61,9 +65,15 @@
 #define PLAN_SETNS_NET 0x40u /* join the session's network namespace */
 #define PLAN_PTRACE 0x80u /* the program returns SECCOMP_RET_TRACE; the daemon PTRACE_SEIZEs the child */
 #define PLAN_HYBRID 0x100u /* with PTRACE: the filter also notifies a listener (sent with LSTN) */
+/* Join the command's cgroup: write "0" to each passed cgroup v1 `tasks` file (this one thread
+ * moves itself; the kernel then skips the global threadgroup rwsem write lock that moving
+ * another process by pid takes, and its RCU grace period). In the process that execs (the child
+ * of the relay fork, if any), before it forks or execs anything. */
+#define PLAN_CGROUP 0x200u
+#define MAX_CGROUP_FDS 5
 #define MAX_INSNS 4096u
-#define MAX_FDS 3
-#define MSG_MAX (28 + SESSION_NS_MAX_CWD + MAX_INSNS * sizeof(struct sock_filter))
+#define MAX_FDS (3 + MAX_CGROUP_FDS)
+#define MSG_MAX (32 + SESSION_NS_MAX_CWD + MAX_INSNS * sizeof(struct sock_filter))
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
@@ -120,7 +130,7 @@ static void send_msg(int sock, const void *buf, size_t len, int fd)
 static size_t recv_msg(int sock, unsigned char *buf, size_t cap, int *fds, int max_fds, int *nfds)
 {
     struct iovec iov = { .iov_base = buf, .iov_len = cap };
-    union { char buf[CMSG_SPACE(sizeof(int) * 4)]; struct cmsghdr align; } ctl;
+    union { char buf[CMSG_SPACE(sizeof(int) * (MAX_FDS + 1))]; struct cmsghdr align; } ctl;
     struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
     ssize_t n;
     do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); while (n < 0 && errno == EINTR);
@@ -238,6 +248,19 @@ static void allow_new_proc(int landlock_fd)
     if (syscall(__NR_landlock_add_rule, landlock_fd, 1 /* LANDLOCK_RULE_PATH_BENEATH */, &attr, 0) != 0)
         die("landlock_add_rule for the new /proc", errno);
     close(proc);
+}
+
+/* Whether our parent is the daemon (the socket's peer), as when its process runner started us.
+ * Under ptrace only such a command needs the relay fork: the daemon's tracer would otherwise
+ * reap, as the tracer, an exit status the daemon's runner waits for. A command exec'd in place
+ * by the shim has another parent (the user's shell) and is traced as it is: one fork and one
+ * relay hop fewer per command. The daemon checks the same thing before it accepts the pid. */
+static int parent_is_peer(int sock)
+{
+    struct ucred peer;
+    socklen_t plen = sizeof peer;
+    if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &peer, &plen) != 0) die("getsockopt(SO_PEERCRED)", errno);
+    return peer.pid <= 0 || peer.pid == getppid(); /* an invisible peer: assume the worst, relay */
 }
 
 /* Forks; the parent stays outside as the relay (exit status, signals), the child carries on
@@ -431,10 +454,18 @@ int main(int argc, char **argv)
         if (memchr(cwd, '\0', clen)) die("malformed working directory in the plan", 0);
         off += clen;
     }
+    uint32_t cgroups = 0;
+    if (flags & PLAN_CGROUP) {
+        if (n < off + 4) die("malformed plan from the supervisor", 0);
+        cgroups = get_u32(buf + off);
+        off += 4;
+        if (cgroups == 0 || cgroups > MAX_CGROUP_FDS) die("malformed cgroup count in the plan", 0);
+    }
     if (count == 0 || count > MAX_INSNS || n != off + (size_t)count * sizeof(struct sock_filter))
         die("malformed BPF program in the plan", 0);
     /* Descriptors come in a fixed order, one per plan item that names one. */
-    int expected = ((flags & PLAN_LANDLOCK) != 0) + ((flags & PLAN_SETNS_MNT) != 0) + ((flags & PLAN_SETNS_NET) != 0);
+    int expected = ((flags & PLAN_LANDLOCK) != 0) + ((flags & PLAN_SETNS_MNT) != 0) + ((flags & PLAN_SETNS_NET) != 0)
+        + (int)cgroups;
     if (nfds != expected) die("the plan's descriptors do not match its items", 0);
     int k_fd = 0;
     int landlock_fd = (flags & PLAN_LANDLOCK) ? fds[k_fd++] : -1;
@@ -448,12 +479,26 @@ int main(int argc, char **argv)
     int ns_errno = session_ns_join(&ns, &ns_err);
     if (ns_err) die(ns_err, ns_errno);
 
+
     /* The session's process group/session: the daemon signals the whole tree through it. */
     if ((flags & PLAN_SETSID) && setsid() < 0) die("setsid", errno);
     if (ctty && ioctl(0, TIOCSCTTY, 0) != 0) die("ioctl(TIOCSCTTY) on stdin", errno);
     /* Before the filter: unshare and mount are not for the command, but the wrapper needs them. */
     uint32_t exec_pid = 0;
-    if (flags & (PLAN_PIDNS | PLAN_PTRACE)) exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
+    if ((flags & PLAN_PTRACE) && !(flags & PLAN_PIDNS) && !parent_is_peer(sock))
+        exec_pid = (uint32_t)getpid(); /* not the daemon's child: it is traced in place, no relay needed */
+    else if (flags & (PLAN_PIDNS | PLAN_PTRACE))
+        exec_pid = fork_relay(sock, landlock_fd, (flags & PLAN_PIDNS) != 0);
+    /* The command's cgroup, in the process that goes on to exec (after the relay fork: the relay
+     * parent stays outside, so killing what is left in the cgroup once the command's tree ended
+     * never kills the relay before it hands on the exit status), before it forks or execs
+     * anything: every process of the command is born inside. Single-threaded, so moving this
+     * thread moves the process. */
+    for (uint32_t k = 0; k < cgroups; k++) {
+        int fd = fds[k_fd++];
+        if (write(fd, "0", 1) != 1) die("joining the command's cgroup", errno);
+        close(fd);
+    }
     if (flags & PLAN_PTRACE) {
         /* Yama (ptrace_scope 1) lets only ancestors trace: name the daemon (the socket's peer). */
         struct ucred peer;

@@ -133,3 +133,24 @@ t_unmasked_read_no_notification() {
   [ $((after - before)) -le 2 ] || why "an allowed read cost $((after - before)) notifications"
 }
 check unmasked-read-no-notification t_unmasked_read_no_notification
+
+# The read masks are looked at again only when something changed (inotify on the masked paths'
+# directories, the namespace's mount table): a masked directory the host moves away and makes
+# anew (the mask moves with the old one) must be masked before the next command all the same.
+t_masked_dir_replaced() {
+  local sid; sid=$(masked_reads_session) || return 1
+  rm -rf /root/.ssh.suite-old
+  mkdir -p /root/.ssh && chmod 700 /root/.ssh
+  printf 'SUITE-OLD-KEY\n' >/root/.ssh/id_rsa && chmod 600 /root/.ssh/id_rsa
+  api_exec "$sid" cat /root/.ssh/id_rsa
+  local rc1=$RC out1=$OUT
+  mv /root/.ssh /root/.ssh.suite-old && mkdir -m 700 /root/.ssh
+  printf 'SUITE-NEW-KEY-%s\n' "$RANDOM$RANDOM" >/root/.ssh/id_rsa && chmod 600 /root/.ssh/id_rsa
+  api_exec "$sid" cat /root/.ssh/id_rsa
+  local rc2=$RC out2=$OUT err2=$ERR
+  rm -rf /root/.ssh && mv /root/.ssh.suite-old /root/.ssh && rm -f /root/.ssh/id_rsa
+  [ "$rc1" != 0 ] && [[ $out1 != *SUITE-OLD-KEY* ]] || { why "the key was readable before the move: rc=$rc1"; return 1; }
+  [[ $out2 != *SUITE-NEW-KEY* ]] || { why "the directory the host made anew was not masked: ${out2:0:80}"; return 1; }
+  [ "$rc2" != 0 ] || why "reading the new key succeeded: ${err2:0:200}"
+}
+check masked-dir-replaced-masked-again t_masked_dir_replaced

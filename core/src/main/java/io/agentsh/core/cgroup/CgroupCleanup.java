@@ -14,12 +14,13 @@ final class CgroupCleanup {
     /** SIGKILLs every pid listed in {@code procs} until none is left (at most {@link #WAIT_MS}). */
     static boolean killAll(CgroupFs fs, Path procs) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (true) {
+        for (int round = 0; ; round++) {
             List<Long> pids = fs.pids(procs);
             if (pids.isEmpty()) return true;
             for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             if (System.nanoTime() > deadline) return false;
-            sleep();
+            // A command that just ended is usually a zombie about to be reaped: look again soon.
+            sleepMillis(round < 3 ? 1 : 10);
         }
     }
 
@@ -39,8 +40,12 @@ final class CgroupCleanup {
     }
 
     private static void sleep() {
+        sleepMillis(10);
+    }
+
+    private static void sleepMillis(long ms) {
         try {
-            Thread.sleep(10);
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

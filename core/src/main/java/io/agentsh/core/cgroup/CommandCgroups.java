@@ -18,8 +18,17 @@ import java.nio.file.Path;
  * </pre>
  * Fail closed: limits requested, cgroups enabled, but no backend (or creating the cgroup fails)
  * throws, and the command must be refused, unless {@code best_effort} is set.
+ *
+ * <p>The cgroups come from a {@link CgroupPool}: made with their limits ahead of time on a
+ * background thread, removed after the command there too. {@link #close} removes the ready ones.
  */
-public final class CommandCgroups {
+public final class CommandCgroups implements AutoCloseable {
+    /**
+     * Ready cgroups kept per limits value: a fan-out of a few commands finds them made. The system
+     * property {@code agentsh.cgroups.pool_depth} overrides it; 0 turns the pool off (each
+     * command's cgroup made and removed on its own path, as before the pool: for A/B benchmarks).
+     */
+    static final int POOL_DEPTH = Math.max(0, Integer.getInteger("agentsh.cgroups.pool_depth", 4));
     public static final String PREFIX = "agentsh-";
     private final boolean enabled;
     static final java.time.Duration STALE_AFTER = java.time.Duration.ofMinutes(5);
@@ -27,12 +36,14 @@ public final class CommandCgroups {
     private final boolean bestEffort;
     private final CgroupBackend backend;
     private final String unavailable;
+    private final CgroupPool pool;
 
     CommandCgroups(boolean enabled, boolean bestEffort, CgroupBackend backend, String unavailable) {
         this.enabled = enabled;
         this.bestEffort = bestEffort;
         this.backend = backend;
         this.unavailable = unavailable;
+        this.pool = backend == null || POOL_DEPTH == 0 ? null : CgroupPool.start(backend, POOL_DEPTH);
     }
 
     public static CommandCgroups fromConfig(ServerConfig cfg) {
@@ -80,7 +91,8 @@ public final class CommandCgroups {
     }
 
     /**
-     * Creates the command's cgroup with its limits.
+     * The command's cgroup with its limits, from the pool (named {@code agentsh-pool-<daemon pid>-<n>}:
+     * it was made before the command was known; the {@code cgroup_applied} event names both).
      *
      * @throws IOException the limits cannot be applied and best_effort is off: refuse the command
      *                     (a {@code cgroup_unavailable_refusal})
@@ -89,11 +101,18 @@ public final class CommandCgroups {
         if (!enabled || limits == null || !limits.any()) return Placement.NONE;
         try {
             if (backend == null) throw new IOException("cgroup limits requested but unavailable: " + unavailable);
-            return new Placement(backend.create(PREFIX + sessionId + "-" + commandId, limits), null);
+            if (pool == null) return new Placement(backend.create(PREFIX + sessionId + "-" + commandId, limits), null);
+            return new Placement(pool.take(limits), null);
         } catch (IOException e) {
             if (bestEffort) return new Placement(null, e.getMessage());
             throw e;
         }
+    }
+
+    /** Removes the pool's ready cgroups (commands still running keep theirs until they finish). */
+    @Override
+    public void close() {
+        if (pool != null) pool.close();
     }
 
     /** The workspace's disk for io limits (null: disk limits are skipped). */

@@ -111,6 +111,26 @@ public final class V1Backend implements CgroupBackend {
         }
 
         @Override
+        public List<Path> selfJoinFiles() {
+            return created.stream().map(d -> d.resolve("tasks")).toList();
+        }
+
+        /**
+         * One read of /proc/PID/cgroup (a line per hierarchy, "N:controllers:/path"): each
+         * hierarchy this cgroup was made in must name it. The name is unique to this command.
+         */
+        @Override
+        public void verifyJoined(long pid) throws IOException {
+            String lines = fs.read(Path.of("/proc/" + pid + "/cgroup"));
+            if (lines == null) throw new IOException("cannot read /proc/" + pid + "/cgroup");
+            int inside = 0;
+            for (String l : lines.split("\n")) if (l.endsWith("/" + name)) inside++;
+            if (inside < created.size()) {
+                throw new IOException("pid " + pid + " is in " + inside + " of the " + created.size() + " hierarchies of " + name);
+            }
+        }
+
+        @Override
         public CgroupUsage usage() {
             Path mem = dirs.get("memory"), acct = dirs.get("cpuacct");
             long peak = mem != null && created.contains(mem) ? fs.readLong(mem.resolve("memory.max_usage_in_bytes")) : -1;
@@ -125,12 +145,17 @@ public final class V1Backend implements CgroupBackend {
         }
 
         @Override
-        public synchronized CgroupUsage finish() {
+        public synchronized CgroupUsage stop() {
             if (last != null) return last;
             for (Path d : created) CgroupCleanup.killAll(fs, d.resolve("cgroup.procs"));
             last = usage();
-            for (Path d : created) CgroupCleanup.remove(fs, d);
             return last;
+        }
+
+        @Override
+        public void remove() {
+            stop();
+            for (Path d : created) CgroupCleanup.remove(fs, d);
         }
     }
 }

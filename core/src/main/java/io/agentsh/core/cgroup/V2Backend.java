@@ -100,7 +100,7 @@ public final class V2Backend implements CgroupBackend {
         }
 
         @Override
-        public synchronized CgroupUsage finish() {
+        public synchronized CgroupUsage stop() {
             if (last != null) return last;
             Path kill = dir.resolve("cgroup.kill");
             if (fs.exists(kill) && !fs.pids(dir.resolve("cgroup.procs")).isEmpty()) {
@@ -112,8 +112,13 @@ public final class V2Backend implements CgroupBackend {
             }
             CgroupCleanup.killAll(fs, dir.resolve("cgroup.procs"));
             last = usage();
-            CgroupCleanup.remove(fs, dir);
             return last;
+        }
+
+        @Override
+        public void remove() {
+            stop();
+            CgroupCleanup.remove(fs, dir);
         }
     }
 

@@ -173,6 +173,7 @@ public final class WorkspaceMounts implements AutoCloseable {
                     throw new IOException("interrupted while mounting", e);
                 }
             }
+            FuseReadahead.widen(mountPoint);   // best effort: without it sequential reads are only slower
         }
 
         @Override public String sessionId() { return sessionId; }

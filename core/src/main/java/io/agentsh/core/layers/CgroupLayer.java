@@ -24,8 +24,10 @@ import java.util.logging.Logger;
  * ({@code cgroup_unavailable_refusal}) unless {@code sandbox.cgroups.best_effort}
  * ({@code cgroup_limits_degraded}).
  */
-final class CgroupLayer {
+final class CgroupLayer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CgroupLayer.class.getName());
+
+    private static final boolean SELF_JOIN = !"false".equals(System.getProperty("agentsh.cgroups.self_join"));
 
     private final CommandCgroups cgroups;
     private final ServerConfig config;
@@ -50,6 +52,12 @@ final class CgroupLayer {
         return new CgroupLayer(c, cfg, audit);
     }
 
+    /** Removes the ready cgroups of the pool (at daemon shutdown). */
+    @Override
+    public void close() {
+        cgroups.close();
+    }
+
     /** One command's placement: its cgroup (null: nothing to limit, or degraded). */
     final class Placed {
         private final Session session;
@@ -63,10 +71,20 @@ final class CgroupLayer {
             this.cgroup = cgroup;
         }
 
-        /** The arming hook: moves the command's root pid in before it execs. */
-        void join(long pid) throws IOException {
+        /**
+         * The files the command's wrapper writes "0" to, to move itself in before it forks (cgroup
+         * v1; see WrapperProtocol.PLAN_CGROUP); empty: {@link #join} moves it by pid. The system
+         * property {@code agentsh.cgroups.self_join=false} turns this off (A/B benchmarks).
+         */
+        java.util.List<java.nio.file.Path> selfJoinFiles() {
+            return cgroup == null || !SELF_JOIN ? java.util.List.of() : cgroup.selfJoinFiles();
+        }
+
+        /** The arming hook: moves the command's root pid in before it execs ({@code selfJoined}: checks it moved itself). */
+        void join(long pid, boolean selfJoined) throws IOException {
             if (cgroup == null) return;
-            cgroup.join(pid);
+            if (selfJoined) cgroup.verifyJoined(pid);
+            else cgroup.join(pid);
             audit.emit(Event.builder("cgroup_applied", session.id()).commandId(commandId).pid((int) pid)
                     .field("cgroup", cgroup.name()).build());
         }

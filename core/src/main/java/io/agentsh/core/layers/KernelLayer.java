@@ -69,6 +69,13 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     private final SupervisionBackend backend;
     private final ProcessNamespaces processNamespaces;
     private final Map<String, SessionPlan> plans = new ConcurrentHashMap<>();
+    /**
+     * System property {@code agentsh.masks.always_refresh}: every mask looked at before every
+     * command, as before {@link ReadMasks#refreshIfChanged} (for A/B benchmarks).
+     */
+    private static final boolean ALWAYS_REFRESH_MASKS = Boolean.getBoolean("agentsh.masks.always_refresh");
+    /** Daemon-side arming phases, on /metrics for the benchmarks. */
+    private final PhaseTimings timings = new PhaseTimings();
     /** Notifications served by supervisors whose tree has ended, per kind of plan (reads trapped / in the kernel). */
     private final java.util.concurrent.atomic.LongAdder trappedNotifications = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder maskedNotifications = new java.util.concurrent.atomic.LongAdder();
@@ -167,7 +174,8 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         return "# HELP agentsh_seccomp_notifications_total Seccomp notifications served (finished command trees).\n"
                 + "# TYPE agentsh_seccomp_notifications_total counter\n"
                 + "agentsh_seccomp_notifications_total{reads=\"trapped\"} " + trappedNotifications.sum() + "\n"
-                + "agentsh_seccomp_notifications_total{reads=\"kernel\"} " + maskedNotifications.sum() + "\n";
+                + "agentsh_seccomp_notifications_total{reads=\"kernel\"} " + maskedNotifications.sum() + "\n"
+                + timings.prometheus();
     }
 
     private void count(PendingArm arm, boolean masked) {
@@ -231,13 +239,18 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     /** Shim path: the caller (pid) execs the wrapper in place; it keeps its session and terminal. */
     List<String> armShell(Session s, String commandId, int pid, String path, String argv0, List<String> args)
             throws LaunchException {
+        long t0 = System.nanoTime();
         boolean canJoin = canJoinMountNamespace(pid);
         ensureView(s, canJoin);
         Chosen c = choose(s, plan(s), canJoin);
         Path mountNs = mountNamespaceFor(s, c, canJoin);
         ArmingPlan p = c.plan();
+        timings.since("plan", t0);
+        long t1 = System.nanoTime();
         CgroupLayer.Placed cg = place(s, commandId);
+        timings.since("cgroup_take", t1);
         PendingArm arm;
+        long t2 = System.nanoTime();
         try {
             // The shell execs the wrapper in place: its own working directory is the one to re-enter.
             arm = open(s, commandId, p.withoutSetsid(), cg, join(s, mountNs, ""), viewJoined(s, mountNs));
@@ -246,14 +259,23 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             throw e;
         }
         arm.started(pid);
+        timings.since("arm_open", t2);
+        long t3 = System.nanoTime();
         count(arm, p != plan(s).plans().trapping());
         arm.armed().whenComplete((sup, e) -> {
+            timings.since("armed", t3);
             if (e != null) {
                 LOG.warning("shim shell of session " + s.id() + " (pid " + pid + ") not armed: " + e.getMessage());
                 if (cg != null) cg.finish();
             } else if (cg != null) {
                 // The supervisor sees the tree end (every user of the filter gone): then the cgroup goes.
-                sup.done().whenComplete((v, x) -> cg.finish());
+                // Nobody waits for a shim shell's usage: off the supervisor's thread (the kill
+                // loop may wait for the shell's parent to reap it).
+                sup.done().whenComplete((v, x) -> Thread.ofVirtual().name("agentsh-cgroup-finish").start(() -> {
+                    long t4 = System.nanoTime();
+                    cg.finish();
+                    timings.since("cgroup_finish", t4);
+                }));
             }
         });
         return arm.argv(path, argv0, args);
@@ -265,14 +287,17 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
 
     /**
      * The masked plan (reads decided in the kernel) when the session has one, its masks are in
-     * place (refreshed: the host may have replaced a masked file since the last command) and the
+     * place (refreshed when something changed: the host may have replaced a masked file since the last command) and the
      * caller can join a mount namespace; otherwise the trapping plan, in the session's mount
      * namespace if a layer made one and the caller can join it.
      */
     private Chosen choose(Session s, SessionPlan sp, boolean canJoin) {
         if (sp.masks() != null && canJoin) {
             try {
-                sp.masks().refresh();
+                long t0 = System.nanoTime();
+                // "masks_refreshed": something changed and every mask was looked at; "masks": nothing did.
+                if (ALWAYS_REFRESH_MASKS) sp.masks().refresh();
+                timings.since(ALWAYS_REFRESH_MASKS || sp.masks().refreshIfChanged() ? "masks_refreshed" : "masks", t0);
                 return new Chosen(processNamespaces.applyTo(sp.plans().masked()), sp.mountNs());
             } catch (IOException | RuntimeException e) {
                 LOG.warning("session " + s.id() + ": read masks cannot be refreshed (" + e.getMessage()
@@ -287,15 +312,16 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
     /** setns into a mount namespace needs CAP_SYS_ADMIN and CAP_SYS_CHROOT (a shim shell of an unprivileged user has neither). */
     static boolean canJoinMountNamespace(int pid) {
         try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (!l.startsWith("CapEff:")) continue;
-                long eff = Long.parseUnsignedLong(l.substring(7).trim(), 16);
-                return (eff & (1L << 21)) != 0 && (eff & (1L << 18)) != 0;
-            }
+            // One read, no per-line strings: this runs for every shim command.
+            String st = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/status")), java.nio.charset.StandardCharsets.US_ASCII);
+            int i = st.indexOf("\nCapEff:");
+            if (i < 0) return false;
+            int from = i + 8, to = st.indexOf('\n', from);
+            long eff = Long.parseUnsignedLong(st.substring(from, to < 0 ? st.length() : to).trim(), 16);
+            return (eff & (1L << 21)) != 0 && (eff & (1L << 18)) != 0;
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        return false;
     }
 
     /**
@@ -350,10 +376,26 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
 
     private PendingArm open(Session s, String commandId, ArmingPlan plan, CgroupLayer.Placed cg, NamespaceJoin join,
                             boolean viewJoined) throws LaunchException {
+        Engine engine = engine(s);
+        // cgroup v1: the wrapper moves itself in (no global lock); the hook then only checks it did.
+        List<Path> selfJoin = cg == null ? List.of() : cg.selfJoinFiles();
+        if (!selfJoin.isEmpty()) {
+            try {
+                join = join.withCgroup(selfJoin);
+            } catch (IOException e) {
+                join.close();
+                throw new LaunchException("cannot join the command's cgroup: " + e.getMessage());
+            }
+        }
+        boolean selfJoined = !selfJoin.isEmpty();
         try {
-            return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine(s)), plan,
+            return PendingArm.open(wrapper, runtimeDir, s.id(), new EngineKernelPolicy(engine), plan,
                     new AuditEnforcementEvents(daemon.audit(), commandId), optionsFor(viewJoined),
-                    cg == null ? pid -> { } : cg::join, join);
+                    cg == null ? pid -> { } : pid -> {
+                        long t0 = System.nanoTime();
+                        cg.join(pid, selfJoined);
+                        timings.since(selfJoined ? "cgroup_verify" : "cgroup_join", t0);
+                    }, join);
         } catch (IOException | RuntimeException e) {
             throw new LaunchException("cannot prepare kernel enforcement: " + e.getMessage());
         }
@@ -431,5 +473,6 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
             SessionPlan p = plans.remove(id);
             if (p != null) p.close();
         }
+        if (cgroups != null) cgroups.close();
     }
 }

@@ -201,6 +201,38 @@ class WorkspaceViewTest {
         assertTrue(blocked.stream().anyMatch(b -> b.contains("secret.txt") && b.endsWith("no-secrets")), blocked.toString());
     }
 
+    @Test void aChangeOutsideTheViewIsNeverServedFromItsPageCache() throws Exception {
+        Path inView = view.mountPoint().resolve("shared.txt");
+        Files.writeString(ws.resolve("shared.txt"), "first version");
+        assertEquals("first version", Files.readString(inView));
+        assertEquals("first version", Files.readString(inView), "second open: served from the kept page cache");
+        // Same size, right away (well inside the 1 s attr timeout): only the mtime tells. Every open rechecks it.
+        Files.writeString(ws.resolve("shared.txt"), "other version");
+        assertEquals("other version", Files.readString(inView));
+        // A new size shows once the kernel's attributes expire (attr_timeout=1), with the new pages.
+        Files.writeString(ws.resolve("shared.txt"), "a third, longer version");
+        Thread.sleep(1100);
+        assertEquals("a third, longer version", Files.readString(inView));
+    }
+
+    @Test void truncatingOpenOfAnExistingFileIsCheckedAsAWrite() throws Exception {
+        Files.writeString(ws.resolve("log.txt"), "a long first version");
+        Files.writeString(ws.resolve("secret.txt"), "keep me");
+        Result r = inSession("echo short > log.txt && cat log.txt; echo leak > secret.txt");
+        assertEquals("short\n", r.out(), r.err());
+        assertTrue(r.err().contains("Permission denied"), r.err());
+        assertEquals("short\n", Files.readString(ws.resolve("log.txt")));
+        assertEquals("keep me", Files.readString(ws.resolve("secret.txt")), "the denied O_TRUNC open truncated nothing");
+        assertTrue(blocked.stream().anyMatch(b -> b.startsWith(FileOperation.WRITE + " ") && b.contains("secret.txt")), blocked.toString());
+    }
+
+    @Test void theViewReadsAheadAMebibyte() throws Exception {
+        long dev = ((Number) Files.getAttribute(view.mountPoint(), "unix:dev")).longValue();
+        Path knob = FuseReadahead.knobOf(dev);
+        assumeTrue(Files.isWritable(knob), "needs root and a writable sysfs");
+        assertEquals("1024", Files.readString(knob).trim());
+    }
+
     @Test void rmdirOfANonEmptyDirectoryStillFails() throws Exception {
         Files.createDirectories(ws.resolve("full"));
         Files.writeString(ws.resolve("full/f"), "f");

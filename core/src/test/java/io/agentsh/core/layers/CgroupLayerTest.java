@@ -15,8 +15,8 @@ import io.agentsh.policy.LoadedConfig;
 import io.agentsh.policy.ServerConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class CgroupLayerTest {
     @Test
     void forkBombIsBoundedByPidsMaxAndResourcesAreReported() throws Exception {
         // Up to 300 children that stay alive 3 s (then exit): the shell prints a line per fork that worked.
-        String script = "for i in $(seq 300); do sleep 3 >/dev/null 2>&1 & echo $i; done";
+        String script = "cat /proc/self/cgroup; for i in $(seq 300); do sleep 3 >/dev/null 2>&1 & echo $i; done";
         TestDaemon.Reply r = d.post("/api/v1/sessions/" + sid + "/exec",
                 "{\"command\":\"sh\",\"args\":[\"-c\"," + io.agentsh.core.json.Json.encode(script) + "]}");
         assertEquals(200, r.status(), r.body());
@@ -72,9 +72,10 @@ class CgroupLayerTest {
         JsonNode res = j.at("/resources");
         assertFalse(res.isMissingNode(), "the response has resources: " + j);
         assertTrue(res.path("memory_peak_kb").asLong() > 0, "memory peak reported: " + res);
-        // The command's cgroup is removed after it finished (nothing named after the session is left).
-        String cmd = j.at("/command_id").asText();
-        assertFalse(leftOver(sid), "cgroup of " + cmd + " left behind");
+        // The command's cgroup is removed after it finished (in the background: the response does not wait for rmdir).
+        List<Path> dirs = cgroupDirs(j.at("/result/stdout").asText());
+        assertFalse(dirs.isEmpty(), "the command ran in a cgroup of its own: " + j);
+        awaitGone(dirs);
     }
 
     @Test
@@ -84,14 +85,41 @@ class CgroupLayerTest {
         JsonNode j = r.json();
         assertEquals(0, j.at("/result/exit_code").asInt(), j.toString());
         String out = j.at("/result/stdout").asText();
-        assertTrue(out.contains("agentsh-" + sid + "-"), "the command runs in its own cgroup: " + out);
-        assertFalse(leftOver(sid));
+        List<Path> dirs = cgroupDirs(out);
+        assertFalse(dirs.isEmpty(), "the command runs in its own cgroup: " + out);
+        // A second command never gets the first one's cgroup (pool entries are not shared).
+        JsonNode k = d.post("/api/v1/sessions/" + sid + "/exec",
+                "{\"command\":\"sh\",\"args\":[\"-c\",\"cat /proc/self/cgroup\"]}").json();
+        List<Path> second = cgroupDirs(k.at("/result/stdout").asText());
+        assertFalse(second.isEmpty(), k.toString());
+        for (Path p : second) assertFalse(dirs.contains(p), "two commands in one cgroup: " + p);
+        awaitGone(dirs);
+        awaitGone(second);
     }
 
-    private static boolean leftOver(String sessionId) throws Exception {
-        try (Stream<Path> s = Files.find(Path.of("/sys/fs/cgroup"), 5,
-                (p, a) -> a.isDirectory() && p.getFileName().toString().startsWith("agentsh-" + sessionId + "-"))) {
-            return s.findAny().isPresent();
+    /** The command's own cgroup directories, from its /proc/self/cgroup ("N:controllers:/path" lines). */
+    private static List<Path> cgroupDirs(String procSelfCgroup) {
+        List<Path> out = new java.util.ArrayList<>();
+        for (String line : procSelfCgroup.split("\n")) {
+            String[] f = line.strip().split(":", 3);
+            if (f.length != 3 || !f[2].contains("/" + io.agentsh.core.cgroup.CommandCgroups.PREFIX)) continue;
+            Path mount = Path.of("/sys/fs/cgroup"); // v2
+            for (String c : f[1].isEmpty() ? new String[0] : f[1].split(",")) { // v1: co-mounted controllers
+                if (Files.isDirectory(Path.of("/sys/fs/cgroup", c))) {
+                    mount = Path.of("/sys/fs/cgroup", c);
+                    break;
+                }
+            }
+            out.add(Path.of(mount + f[2]));
+        }
+        return out;
+    }
+
+    private static void awaitGone(List<Path> dirs) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (dirs.stream().anyMatch(Files::exists)) {
+            assertTrue(System.nanoTime() < deadline, "cgroup left behind: " + dirs.stream().filter(Files::exists).toList());
+            Thread.sleep(20);
         }
     }
 }

@@ -1,14 +1,13 @@
 package io.agentsh.core.kernel.supervisor;
 
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.agentsh.core.kernel.sys.ProcFiles;
+import io.agentsh.core.kernel.sys.ProcessMaps;
 import java.util.List;
 
 /**
  * Decides whether the memory holding an exec's filename and argv can change between the
- * supervisor's read and the kernel's second read after CONTINUE. It cannot when the caller is
+ * supervisor's read and the kernel's second read after CONTINUE. One instance per thread. It cannot when the caller is
  * the only thread of its address space and the strings are in private mappings: the caller is
  * blocked in execve, so nobody else can write them. Cases that fail:
  * <ul>
@@ -20,6 +19,8 @@ import java.util.List;
  */
 final class ExecMemoryGuard {
     private static final int SYS_KCMP = 312, KCMP_VM = 1;
+    private final ProcessMaps maps = new ProcessMaps();
+    private final ProcFiles proc = new ProcFiles();
 
     /** Null when safe, else the reason. */
     String check(TraceeInfo t, List<Long> addresses) {
@@ -31,40 +32,14 @@ final class ExecMemoryGuard {
             if (parentThreads != 1)
                 return "exec from a vfork child of a process with " + parentThreads + " threads cannot be checked race-free";
         }
-        List<String> maps;
-        try {
-            maps = Files.readAllLines(Path.of("/proc/" + t.tid() + "/maps"));
-        } catch (IOException e) {
-            return "memory map unreadable";
-        }
-        for (long a : addresses) {
-            if (inSharedMapping(maps, a)) return "exec arguments live in shared memory";
-        }
+        Boolean shared = maps.anyShared(t.tid(), addresses);
+        if (shared == null) return "memory map unreadable";
+        if (shared) return "exec arguments live in shared memory";
         return null;
     }
 
-    private static boolean inSharedMapping(List<String> maps, long addr) {
-        for (String line : maps) {
-            int dash = line.indexOf('-');
-            int sp = line.indexOf(' ');
-            if (dash < 0 || sp < dash) continue;
-            long lo = Long.parseUnsignedLong(line.substring(0, dash), 16);
-            long hi = Long.parseUnsignedLong(line.substring(dash + 1, sp), 16);
-            if (Long.compareUnsigned(addr, lo) >= 0 && Long.compareUnsigned(addr, hi) < 0) {
-                return line.length() > sp + 4 && line.charAt(sp + 4) == 's';
-            }
-        }
-        return false;
-    }
-
-    private static int threads(int pid) {
-        try {
-            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (l.startsWith("Threads:")) return Integer.parseInt(l.substring(8).trim());
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+    private int threads(int pid) {
+        if (!proc.read(pid, "status")) return -1;
+        return (int) proc.field("Threads", 0, 10, -1);
     }
 }

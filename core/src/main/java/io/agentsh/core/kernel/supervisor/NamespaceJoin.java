@@ -15,16 +15,45 @@ import java.nio.file.Path;
  * empty: the wrapper's own working directory as it was before the setns.
  */
 public final class NamespaceJoin implements AutoCloseable {
-    public static final NamespaceJoin NONE = new NamespaceJoin(-1, -1, "");
+    public static final NamespaceJoin NONE = new NamespaceJoin(-1, -1, "", new int[0]);
 
     private final int mountFd;
     private final int netFd;
     private final String cwd;
+    /** cgroup v1 {@code tasks} files the wrapper writes "0" to (WrapperProtocol.PLAN_CGROUP). */
+    private final int[] cgroupFds;
 
-    private NamespaceJoin(int mountFd, int netFd, String cwd) {
+    private NamespaceJoin(int mountFd, int netFd, String cwd, int[] cgroupFds) {
         this.mountFd = mountFd;
         this.netFd = netFd;
         this.cwd = cwd == null ? "" : cwd;
+        this.cgroupFds = cgroupFds;
+    }
+
+    /**
+     * This join plus the command's cgroup: the wrapper moves itself into each of {@code tasksFiles}
+     * (cgroup v1 {@code tasks} files, opened here for writing) before it forks or execs. Takes over
+     * this object's descriptors: use the result instead (closing either closes them).
+     *
+     * @throws IOException a file cannot be opened: the command must not run
+     */
+    public NamespaceJoin withCgroup(java.util.List<Path> tasksFiles) throws IOException {
+        if (tasksFiles.isEmpty()) return this;
+        if (tasksFiles.size() > WrapperProtocol.MAX_CGROUP_FDS) throw new IOException("too many cgroup files: " + tasksFiles);
+        int[] fds = new int[tasksFiles.size()];
+        int n = 0;
+        try {
+            for (Path p : tasksFiles) {
+                var s = LinuxSyscalls.cString(p.toString());
+                long r = LinuxSyscalls.call(SyscallNumbers.OPENAT, FsCalls.AT_FDCWD, s.address(), FsCalls.O_WRONLY | FsCalls.O_CLOEXEC, 0);
+                if (r < 0) throw new IOException("open " + p + ": errno " + (-r));
+                fds[n++] = (int) r;
+            }
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < n; i++) LinuxSyscalls.close(fds[i]);
+            throw e;
+        }
+        return new NamespaceJoin(mountFd, netFd, cwd, fds);
     }
 
     /**
@@ -44,7 +73,7 @@ public final class NamespaceJoin implements AutoCloseable {
             if (m >= 0) LinuxSyscalls.close(m);
             throw e;
         }
-        return new NamespaceJoin(m, n, cwd);
+        return new NamespaceJoin(m, n, cwd, new int[0]);
     }
 
     private static int openNs(Path p) throws IOException {
@@ -64,13 +93,17 @@ public final class NamespaceJoin implements AutoCloseable {
 
     int netFd() { return netFd; }
 
+    int[] cgroupFds() { return cgroupFds; }
+
     int flags() {
-        return (mountFd >= 0 ? WrapperProtocol.PLAN_SETNS_MNT : 0) | (netFd >= 0 ? WrapperProtocol.PLAN_SETNS_NET : 0);
+        return (mountFd >= 0 ? WrapperProtocol.PLAN_SETNS_MNT : 0) | (netFd >= 0 ? WrapperProtocol.PLAN_SETNS_NET : 0)
+                | (cgroupFds.length > 0 ? WrapperProtocol.PLAN_CGROUP : 0);
     }
 
     @Override
     public void close() {
         if (mountFd >= 0) LinuxSyscalls.close(mountFd);
         if (netFd >= 0) LinuxSyscalls.close(netFd);
+        for (int fd : cgroupFds) LinuxSyscalls.close(fd);
     }
 }

@@ -42,6 +42,8 @@ public final class PendingArm implements AutoCloseable {
     private final SeqpacketSocket server;
     private final CompletableFuture<Long> pid = new CompletableFuture<>();
     private final CompletableFuture<TreeSupervisor> armed = new CompletableFuture<>();
+    /** Under ptrace: the tree seized by the arming thread, which serves it once the wrapper is armed. */
+    private PtraceSupervisor tracer;
 
     private PendingArm(Path wrapper, Path socketPath, String token, SeqpacketSocket server) {
         this.wrapper = wrapper;
@@ -148,7 +150,16 @@ public final class PendingArm implements AutoCloseable {
                 conn = srv.accept(100);
             }
             try (SeqpacketSocket c = conn) {
-                armed.complete(handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec, join));
+                TreeSupervisor s;
+                try {
+                    s = handshake(c, deadline, sessionId, policy, plan, events, options, beforeExec, join);
+                } catch (Exception e) {
+                    // ARMD was not sent, the command never ran: it is killed and let go by this thread.
+                    if (tracer != null) tracer.abandon();
+                    tracer = null;
+                    throw e;
+                }
+                armed.complete(s);
             }
         } catch (IOException | RuntimeException e) {
             armed.completeExceptionally(e);
@@ -161,6 +172,8 @@ public final class PendingArm implements AutoCloseable {
                 // the directory is private; a leftover socket name is harmless
             }
         }
+        // Under ptrace this thread seized the command and is its tracer from here to the tree's end.
+        if (tracer != null) tracer.serve();
     }
 
     private TreeSupervisor handshake(SeqpacketSocket c, long deadline, String sessionId, KernelPolicy policy, ArmingPlan plan,
@@ -183,9 +196,10 @@ public final class PendingArm implements AutoCloseable {
         // A PID-namespaced command adds a rule for its own /proc: it gets a copy of the ruleset.
         try (var own = plan.pidNamespace() && plan.landlock() != null ? plan.landlock().copy() : null) {
             var rs = own != null ? own : plan.landlock();
-            int[] fds = java.util.stream.IntStream.of(rs != null ? rs.fd() : -1, join.mountFd(), join.netFd())
-                    .filter(fd -> fd >= 0).toArray();
-            c.send(WrapperProtocol.plan(plan.flags() | join.flags(), plan.program(), plan.keepCapabilities(), join.cwd()), fds);
+            int[] fds = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(rs != null ? rs.fd() : -1,
+                    join.mountFd(), join.netFd()), java.util.stream.IntStream.of(join.cgroupFds())).filter(fd -> fd >= 0).toArray();
+            c.send(WrapperProtocol.plan(plan.flags() | join.flags(), plan.program(), plan.keepCapabilities(), join.cwd(),
+                    join.cgroupFds().length), fds);
         }
         var m = c.receive(ARM_TIMEOUT_MS);
         boolean listenerExpected = plan.backend() != SupervisionBackend.PTRACE;
@@ -199,9 +213,10 @@ public final class PendingArm implements AutoCloseable {
             // The wrapper forked (into the new PID namespace, or to keep the traced command from
             // being our own child); the child (its pid as the wrapper's parent half saw it, i.e.
             // in our namespace) is what execs: the tree's root, and what joins the cgroup. It
-            // must really be the verified wrapper's child.
+            // must really be the verified wrapper's child, or, under ptrace, the wrapper itself
+            // when it is not this process's child (see tracedInPlace).
             int execPid = WrapperProtocol.listenerPid(m.data());
-            if (execPid <= 0 || ProcessTree.parentOf(execPid) != peer) {
+            if (execPid <= 0 || !(ProcessTree.parentOf(execPid) == peer || tracedInPlace(plan, execPid, peer))) {
                 if (m.fd() >= 0) LinuxSyscalls.close(m.fd());
                 c.send(WrapperProtocol.reject("arming refused: the forked child is not the wrapper's"), -1);
                 throw new IOException("exec wrapper reported pid " + execPid + ", not a child of " + peer);
@@ -211,26 +226,38 @@ public final class PendingArm implements AutoCloseable {
         TreeSupervisor s = null;
         if (plan.backend().listens()) s = Supervisor.start(sessionId, policy, events, options, m.fd(), root);
         if (plan.backend().traces()) {
-            PtraceSupervisor p = PtraceSupervisor.start(sessionId, policy, events, options, root);
+            PtraceSupervisor tracer;
             try {
-                p.attached().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                p.stop();
+                tracer = PtraceSupervisor.seize(sessionId, policy, events, options, root); // this thread is now the tracer
+            } catch (IOException e) {
                 if (s != null) s.stop();
                 c.send(WrapperProtocol.reject("ptrace attach failed"), -1);
-                throw new IOException("cannot trace the command: " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+                throw new IOException("cannot trace the command: " + e.getMessage(), e);
             }
-            s = s == null ? p : new HybridSupervisor(s, p);
+            this.tracer = tracer; // from here on a failure abandons it (serve), after the reject is sent
+            s = s == null ? tracer : new HybridSupervisor(s, tracer);
         }
         try {
             beforeExec.accept(root);
         } catch (Exception e) {
-            s.stop();
             c.send(WrapperProtocol.reject("refused before exec: " + e.getMessage()), -1);
+            s.stop();
             throw new IOException("refused before exec: " + e.getMessage(), e);
         }
         c.send(WrapperProtocol.armed(), -1);
         return s;
+    }
+
+    /**
+     * Under ptrace (without a PID namespace) a wrapper that is not this daemon's child needs no
+     * relay fork and is traced in place: the tracer reaping it as its tracer then takes no exit
+     * status from this process's runner, whose children are the only ones it waits for. A
+     * wrapper this process started must have forked.
+     */
+    private static boolean tracedInPlace(ArmingPlan plan, int execPid, int peer) {
+        if (!plan.backend().traces() || plan.pidNamespace() || execPid != peer) return false;
+        int parent = ProcessTree.parentOf(peer);
+        return parent > 0 && parent != ProcessHandle.current().pid();
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.agentsh.core.kernel.supervisor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.agentsh.core.kernel.sys.ProcFiles;
+
 
 /**
  * The session's process tree, seen from /proc: the root is the wrapper's pid (which becomes
@@ -27,8 +26,12 @@ final class ProcessTree {
 
     /** Exec depth: 0 for the command itself (the wrapper's exec), +1 per generation below it. */
     int execDepth(TraceeInfo t) {
-        int pid = t.tgid();
-        int depth = 0;
+        if (t.tgid() == rootPid) return 0;
+        // The first hop from the status the handler has read already: most execs are children
+        // of the command itself.
+        int pid = t.ppid();
+        if (pid <= 0) return 0;
+        int depth = 1;
         for (int i = 0; i < MAX_HOPS && pid > 1; i++) {
             if (pid == rootPid) return depth;
             int[] s = stat(pid);
@@ -60,12 +63,12 @@ final class ProcessTree {
 
     /** {ppid, sid} from /proc/PID/stat, or null. The comm field may contain spaces: parse after ')'. */
     private static int[] stat(int pid) {
-        try {
-            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return new int[] {Integer.parseInt(f[1]), Integer.parseInt(f[3])};
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        ProcFiles proc = PROC.get();
+        if (!proc.read(pid, "stat")) return null;
+        long ppid = proc.statField(1), sid = proc.statField(3);
+        return ppid < 0 || sid < 0 ? null : new int[] {(int) ppid, (int) sid};
     }
+
+    /** Each thread (supervisor loops, slow path, arming) reads with its own buffers. */
+    private static final ThreadLocal<ProcFiles> PROC = ThreadLocal.withInitial(ProcFiles::new);
 }

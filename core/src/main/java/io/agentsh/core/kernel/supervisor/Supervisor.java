@@ -41,6 +41,7 @@ public final class Supervisor implements TreeSupervisor {
         this.events = events;
         this.options = options;
         this.listener = new SeccompListener(listenerFd);
+        listener.requestSyncWakeups();
         this.rootPid = rootPid;
         this.slowPath = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("agentsh-supervisor-slow-", 0).factory());
     }

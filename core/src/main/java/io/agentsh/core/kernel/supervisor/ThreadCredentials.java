@@ -23,7 +23,9 @@ final class ThreadCredentials {
     private final long ownEff;
     private final long ownPerm;
     private final long ownInh;
-    private boolean switched;
+    /** What become() changed, so restore() undoes exactly that: each change is a commit_creds. */
+    private boolean idsSwitched;
+    private boolean capsSwitched;
 
     ThreadCredentials() {
         ownUid = (int) LinuxSyscalls.call(SYS_SETFSUID, -1, 0, 0); // -1: query only
@@ -61,8 +63,8 @@ final class ThreadCredentials {
         if (uid < 0 || gid < 0 || eff == -1) return false;
         eff &= ownPerm;
         if (uid == ownUid && gid == ownGid && eff == ownEff) return true;
-        switched = true;
         if (uid != ownUid || gid != ownGid) {
+            idsSwitched = true;
             int[] g = t.groups();
             for (int i = 0; i < g.length; i++) groupBuf.putInt(4L * i, g[i]);
             if (LinuxSyscalls.call(SYS_SETGROUPS, g.length, groupBuf.address(), 0) < 0) return false;
@@ -70,15 +72,23 @@ final class ThreadCredentials {
             LinuxSyscalls.call(SYS_SETFSUID, uid, 0, 0);
             if (LinuxSyscalls.call(SYS_SETFSUID, -1, 0, 0) != uid || LinuxSyscalls.call(SYS_SETFSGID, -1, 0, 0) != gid) return false;
         }
+        // A change of fsuid away from 0 also clears the file capabilities from the effective
+        // set (and back to 0 restores them): after an id switch the set is always written.
+        if (!idsSwitched && eff == ownEff) return true;
+        capsSwitched = true;
         return setCaps(eff);
     }
 
     void restore() {
-        if (!switched) return;
-        switched = false;
-        LinuxSyscalls.call(SYS_SETFSUID, ownUid, 0, 0);
-        LinuxSyscalls.call(SYS_SETFSGID, ownGid, 0, 0);
-        LinuxSyscalls.call(SYS_SETGROUPS, ownGroupCount, ownGroups.address(), 0);
-        if (!setCaps(ownEff)) throw new IllegalStateException("cannot restore the supervisor thread's capabilities");
+        if (idsSwitched) {
+            idsSwitched = false;
+            LinuxSyscalls.call(SYS_SETFSUID, ownUid, 0, 0);
+            LinuxSyscalls.call(SYS_SETFSGID, ownGid, 0, 0);
+            LinuxSyscalls.call(SYS_SETGROUPS, ownGroupCount, ownGroups.address(), 0);
+        }
+        if (capsSwitched) {
+            capsSwitched = false;
+            if (!setCaps(ownEff)) throw new IllegalStateException("cannot restore the supervisor thread's capabilities");
+        }
     }
 }

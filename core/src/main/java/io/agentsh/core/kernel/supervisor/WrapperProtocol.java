@@ -46,6 +46,18 @@ public final class WrapperProtocol {
     public static final int PLAN_PTRACE = 0x80;
     /** With PTRACE: the filter also has a listener (exec traced, the rest notified); LSTN carries its fd. */
     public static final int PLAN_HYBRID = 0x100;
+    /**
+     * Join the command's cgroup (v1): the plan carries a u32 count after the cwd, and that many
+     * descriptors of the cgroup's {@code tasks} files follow the namespaces' over SCM_RIGHTS. The
+     * process that will exec (after a PIDNS/PTRACE fork, the child; the relay parent stays
+     * outside), before it forks or installs anything, writes "0" to each: it moves itself, one thread, which the kernel does without the global
+     * cgroup_threadgroup_rwsem write lock (and its RCU grace period) that moving another process
+     * by pid takes. The files were opened by the daemon: the kernel checks the opener's
+     * credentials. A failed write exits 126.
+     */
+    public static final int PLAN_CGROUP = 0x200;
+    /** Most cgroup files a plan carries (memory, pids, cpu/cpuacct, blkio and one spare). */
+    public static final int MAX_CGROUP_FDS = 5;
 
     private WrapperProtocol() {}
 
@@ -69,15 +81,25 @@ public final class WrapperProtocol {
 
     /** {@code cwd} is sent only with {@link #PLAN_SETNS_MNT} (empty: the wrapper keeps its own). */
     public static byte[] plan(int flags, BpfProgram program, long keepCaps, String cwd) {
+        return plan(flags, program, keepCaps, cwd, 0);
+    }
+
+    /** As above; {@code cgroupFiles}: how many cgroup {@code tasks} descriptors follow, sent only with {@link #PLAN_CGROUP}. */
+    public static byte[] plan(int flags, BpfProgram program, long keepCaps, String cwd, int cgroupFiles) {
         byte[] insns = program.toBytes();
         boolean caps = (flags & PLAN_CAPS) != 0;
+        boolean cgroup = (flags & PLAN_CGROUP) != 0;
+        if (cgroup && (cgroupFiles < 1 || cgroupFiles > MAX_CGROUP_FDS)) {
+            throw new IllegalArgumentException("a plan joins 1 to " + MAX_CGROUP_FDS + " cgroup files, not " + cgroupFiles);
+        }
         byte[] dir = (flags & PLAN_SETNS_MNT) != 0 ? cwd.getBytes(StandardCharsets.UTF_8) : null;
         if (dir != null && dir.length > MAX_CWD) throw new IllegalArgumentException("cwd longer than " + MAX_CWD + " bytes");
-        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + (dir != null ? 4 + dir.length : 0) + insns.length)
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(12 + (caps ? 8 : 0) + (dir != null ? 4 + dir.length : 0) + (cgroup ? 4 : 0)
+                + insns.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put("PLAN".getBytes(StandardCharsets.US_ASCII)).putInt(flags).putInt(program.size());
         if (caps) b.putLong(keepCaps);
         if (dir != null) b.putInt(dir.length).put(dir);
+        if (cgroup) b.putInt(cgroupFiles);
         b.put(insns);
         return b.array();
     }

@@ -22,8 +22,18 @@ final class GovernedHarness {
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     final List<String> redirects = Collections.synchronizedList(new ArrayList<>());
     private final GovernedLauncher launcher;
+    private final Path runtimeDir;
+    private final EnforcementEvents events;
+    private final SupervisorOptions options;
+    /**
+     * Start the wrapper as a grandchild (a shell forks it), as the shim's exec in place does: its
+     * parent is not this process, so under ptrace it is traced in place without the relay fork.
+     */
+    volatile boolean grandchild;
     private final KernelPolicy policy;
     private final ArmingPlan plan;
+
+    ArmingPlan plan() { return plan; }
     /** Runs with the wrapper's pid before it is armed (cgroup join); null for none. */
     volatile PendingArm.BeforeExec beforePlan;
     /** Opens the namespaces each command joins (null: none). */
@@ -56,6 +66,9 @@ final class GovernedHarness {
             }
         };
         this.launcher = new GovernedLauncher(WRAPPER, runtimeDir, events, options);
+        this.runtimeDir = runtimeDir;
+        this.events = events;
+        this.options = options;
     }
 
     static ArmingPlan defaultPlan() {
@@ -77,6 +90,7 @@ final class GovernedHarness {
         pb.environment().put("LANG", "C.UTF-8");
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (grandchild) return runAsGrandchild(pb, argv);
         GovernedProcess gp = launcher.launch("test-session", policy, plan, pb, beforePlan,
                 joins == null ? NamespaceJoin.NONE : joins.call());
         Process p = gp.process();
@@ -89,6 +103,46 @@ final class GovernedHarness {
             throw new AssertionError("governed command timed out: " + String.join(" ", argv));
         }
         gp.supervisor().done().get(10, TimeUnit.SECONDS);
+        return new Result(p.exitValue(), outF.get(), errF.get());
+    }
+
+    /**
+     * A shell (this process's child) forks the wrapper and prints its pid first; the command's
+     * output follows on the same stdout. The exit code is the wrapper's (the shell waits for it).
+     */
+    private Result runAsGrandchild(ProcessBuilder pb, String... argv) throws Exception {
+        PendingArm arm = PendingArm.open(WRAPPER, runtimeDir, "test-session", policy, plan, events, options,
+                beforePlan == null ? pid -> { } : beforePlan, joins == null ? NamespaceJoin.NONE : joins.call());
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "\"$@\" & echo $!; wait $!", "sh"));
+        cmd.addAll(arm.argv(argv[0], null, List.of(argv).subList(1, argv.length)));
+        Process p;
+        try {
+            p = pb.command(cmd).start();
+        } catch (IOException e) {
+            arm.startFailed();
+            throw e;
+        }
+        var out = p.getInputStream();
+        var errF = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = out.read()) != '\n'; ) {
+            if (c < 0) throw new AssertionError("the launching shell printed no pid: " + errF.get());
+            line.append((char) c);
+        }
+        arm.started(Long.parseLong(line.toString().trim()));
+        var outF = java.util.concurrent.CompletableFuture.supplyAsync(() -> readAll(out));
+        TreeSupervisor sup;
+        try {
+            sup = arm.armed().get(PendingArm.ARM_TIMEOUT_MS + 1000L, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            p.waitFor(60, TimeUnit.SECONDS);
+            return new Result(p.exitValue(), outF.get(), errF.get());
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("governed command timed out: " + String.join(" ", argv));
+        }
+        sup.done().get(10, TimeUnit.SECONDS);
         return new Result(p.exitValue(), outF.get(), errF.get());
     }
 

@@ -123,6 +123,42 @@ class KernelBench {
                 time(1, () -> { for (int i = 0; i < 30; i++) check(pt.run(Map.of(), project, "/bin/true")); return 0; }));
     }
 
+    /**
+     * The fixed cost of one governed command by backend and by how the wrapper is started: as this
+     * process's child (the daemon's exec API; under ptrace the wrapper forks a relay) or as a
+     * grandchild (the shim's exec in place; under ptrace traced in place, no relay).
+     */
+    @Test
+    void perCommandCostByLaunch() throws Exception {
+        assumeTrue(Boolean.getBoolean("agentsh.bench"), "bench only (bench/kernel-fileio.sh)");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Engine engine = Engine.compile(PolicyLoader.load(ExeDevPolicyTest.compat().resolve("exe.dev/default.yaml")),
+                EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
+        KernelPolicy kp = new EngineKernelPolicy(engine);
+        var spec = io.agentsh.core.kernel.seccomp.SyscallSets.sessionFilter(io.agentsh.core.kernel.seccomp.SyscallSets.DEFAULT_BLOCKED,
+                kp.readsCanBeDenied(), kp.governsUnixSockets());
+        GovernedHarness sec = new GovernedHarness(kp, tmp.resolve("run1"), new ArmingPlan(
+                io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec), null, true));
+        GovernedHarness pt = new GovernedHarness(kp, tmp.resolve("run2"), new ArmingPlan(
+                io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec, io.agentsh.core.kernel.bpf.SeccompAction.TRACE, java.util.Set.of()),
+                null, true, -1L, false, SupervisionBackend.PTRACE));
+        GovernedHarness secG = new GovernedHarness(kp, tmp.resolve("run3"), sec.plan());
+        GovernedHarness ptG = new GovernedHarness(kp, tmp.resolve("run4"), pt.plan());
+        secG.grandchild = true;
+        ptG.grandchild = true;
+        Map<String, List<Long>> t = new java.util.LinkedHashMap<>();
+        Map<String, GovernedHarness> hs = new java.util.LinkedHashMap<>();
+        hs.put("seccomp child", sec); hs.put("ptrace child", pt); hs.put("seccomp grandchild", secG); hs.put("ptrace grandchild", ptG);
+        for (int round = 0; round < 6; round++) {
+            for (var e : hs.entrySet()) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 20; i++) check(e.getValue().run(Map.of(), project, "/bin/true"));
+                if (round > 0) t.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((System.nanoTime() - t0) / 20_000);
+            }
+        }
+        t.forEach((k, v) -> { Collections.sort(v); System.out.println("BENCH " + k + " /bin/true us per command, median of 5x20: " + v.get(2) + " " + v); });
+    }
+
     interface Run { int run() throws Exception; }
 
     static int check(GovernedHarness.Result r) {

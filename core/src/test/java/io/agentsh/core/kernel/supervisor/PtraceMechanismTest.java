@@ -71,4 +71,27 @@ class PtraceMechanismTest extends SupervisorMechanismTest {
         assertTrue(r.stdout().contains("deep=126"), r.toString());
         assertTrue(r.stdout().contains("\n10\n4\n"), r.toString());
     }
+
+    /**
+     * The arming thread seizes the command itself: when arming fails after the seize, the command
+     * is refused without running and the thread (reused by the next command) keeps no tracee.
+     */
+    @Test
+    void refusedAfterTheSeizeNeverRunsAndTheNextCommandIsServed() throws Exception {
+        h.beforePlan = pid -> { throw new IllegalStateException("cgroup join refused"); };
+        try {
+            var refused = sh("touch $W/ran");
+            // Refused (126, the wrapper read the reject) or killed first (137): never run.
+            assertTrue(refused.exit() == 126 || refused.exit() == 137, refused.toString());
+        } catch (java.io.IOException e) {
+            assertTrue(e.getMessage().contains("refused before exec"), e.toString()); // the launcher's own report
+        }
+        assertFalse(Files.exists(work.resolve("ran")), "a command refused before exec ran");
+        h.beforePlan = null;
+        for (int i = 0; i < 5; i++) {
+            var r = sh("cat $S/key 2>/dev/null; echo x > $W/ok" + i + "; echo done");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals("done\n", r.stdout(), "served by the backend (the secret stays denied): " + r);
+        }
+    }
 }

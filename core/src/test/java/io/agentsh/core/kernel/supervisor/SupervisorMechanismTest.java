@@ -95,6 +95,38 @@ class SupervisorMechanismTest {
         assertTrue(r.stdout().contains("cat"), r.stdout());
     }
 
+    /**
+     * ExecMemoryGuard: an exec whose filename lives in a MAP_SHARED mapping (another process
+     * could rewrite it after the check) is refused; the same exec from private memory runs.
+     */
+    @Test
+    void execFromSharedMemoryIsRefusedAndFromPrivateMemoryRuns() throws Exception {
+        Path py = work.resolve("shexec.py");
+        Files.writeString(py, """
+                import ctypes, mmap, os, sys
+                libc = ctypes.CDLL(None, use_errno=True)
+                libc.execve.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+                path = b"/bin/true\\0"
+                if sys.argv[1] == "shared":
+                    m = mmap.mmap(-1, 4096, flags=mmap.MAP_SHARED)
+                    m.write(path)
+                    addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+                else:
+                    buf = ctypes.create_string_buffer(path)
+                    addr = ctypes.addressof(buf)
+                argv = (ctypes.c_char_p * 2)(b"true", None)
+                envp = (ctypes.c_char_p * 1)(None)
+                libc.execve(addr, argv, envp)
+                print("errno", ctypes.get_errno())
+                sys.exit(3)
+                """);
+        var shared = sh("/usr/bin/python3 " + py + " shared; echo rc=$?");
+        assertTrue(shared.stdout().contains("errno 13\nrc=3"), "refused with EACCES: " + shared);
+        assertTrue(h.failures.stream().anyMatch(f -> f.contains("shared memory")), h.failures.toString());
+        var priv = sh("/usr/bin/python3 " + py + " private; echo rc=$?");
+        assertEquals("rc=0\n", priv.stdout(), "the exec from private memory ran /bin/true: " + priv);
+    }
+
     @Test
     void execOfSudoIsDeniedEverywhereInTheTree() throws Exception {
         Path script = work.resolve("s.sh");
