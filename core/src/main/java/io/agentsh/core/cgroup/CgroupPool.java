@@ -75,7 +75,11 @@ public final class CgroupPool implements AutoCloseable {
      * and removing cgroups must not take the CPU from commands being armed. Best effort.
      */
     private static void lowerPriority() {
-        io.agentsh.core.kernel.sys.LinuxSyscalls.call(SETPRIORITY, 0 /* PRIO_PROCESS */, 0, 10);
+        try {
+            io.agentsh.core.kernel.sys.LinuxSyscalls.call(SETPRIORITY, 0 /* PRIO_PROCESS */, 0, 10);
+        } catch (LinkageError | RuntimeException e) {
+            // no native calls here: the pool works at normal priority (the thread must still run its tasks)
+        }
     }
 
     private static final int SETPRIORITY = 141; // x86_64
