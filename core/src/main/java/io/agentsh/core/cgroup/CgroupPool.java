@@ -67,6 +67,14 @@ public final class CgroupPool implements AutoCloseable {
                 }));
         CgroupPool p = new CgroupPool(backend, depth, System::nanoTime, bg);
         bg.scheduleWithFixedDelay(p::maintain, MAINTAIN_EVERY_SECONDS, MAINTAIN_EVERY_SECONDS, TimeUnit.SECONDS);
+        // At SIGTERM the ready cgroups go at once, not after the daemon's orderly close (a
+        // service manager or the testbed may SIGKILL soon after). After a SIGKILL they are
+        // empty left-overs the next daemon's start-up sweep removes.
+        try {
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("agentsh-cgroup-pool-close").unstarted(p::close));
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
         return p;
     }
 
@@ -75,7 +83,11 @@ public final class CgroupPool implements AutoCloseable {
      * and removing cgroups must not take the CPU from commands being armed. Best effort.
      */
     private static void lowerPriority() {
-        io.agentsh.core.kernel.sys.LinuxSyscalls.call(SETPRIORITY, 0 /* PRIO_PROCESS */, 0, 10);
+        try {
+            io.agentsh.core.kernel.sys.LinuxSyscalls.call(SETPRIORITY, 0 /* PRIO_PROCESS */, 0, 10);
+        } catch (LinkageError | RuntimeException e) {
+            // no native calls here: the pool works at normal priority (the thread must still run its tasks)
+        }
     }
 
     private static final int SETPRIORITY = 141; // x86_64
@@ -216,7 +228,7 @@ public final class CgroupPool implements AutoCloseable {
 
     /** Empties every shelf (removing its cgroups) and stops the background thread after the removals queued so far. */
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         for (Shelf s : shelves.values()) drain(s);
         background.shutdown();

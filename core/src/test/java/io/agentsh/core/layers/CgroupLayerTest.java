@@ -54,7 +54,15 @@ class CgroupLayerTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (d != null) d.close();
+        if (d == null) return;
+        d.close();
+        // The daemon's close removes the pool's ready cgroups (none named after this JVM is left).
+        String mine = io.agentsh.core.cgroup.CommandCgroups.PREFIX + "pool-" + ProcessHandle.current().pid() + "-";
+        try (var s = Files.find(Path.of("/sys/fs/cgroup"), 6,
+                (p, a) -> a.isDirectory() && p.getFileName().toString().startsWith(mine))) {
+            List<Path> left = s.toList();
+            assertTrue(left.isEmpty(), "ready cgroups left after the daemon closed: " + left);
+        }
     }
 
     @Test
