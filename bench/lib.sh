@@ -19,3 +19,17 @@ agentsh_java_cmd() {
 
 # pct FILE P: the P-th percentile (nearest rank) of the numbers in FILE (one per line).
 pct() { sort -n "$1" | awk -v p="$2" '{a[NR]=$1} END {i=int((p/100)*NR+0.999); if(i<1)i=1; if(i>NR)i=NR; print a[i]}'; }
+
+# seccomp_only_config OUT: the testbed's exe.dev config with ptrace off and seccomp's execve on
+# (every trapped syscall by seccomp user notification), written to OUT.
+seccomp_only_config() {
+  mkdir -p "$(dirname "$1")"
+  python3 - "$ROOT/packaging/testbed/compat/exe.dev/config.yaml" "$1" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+t, a = re.subn(r'(\n  ptrace:\n    enabled:) true', r'\1 false', t)
+t, b = re.subn(r'(\n    execve:\n      enabled:) false[^\n]*', r'\1 true', t)
+if (a, b) != (1, 1): sys.exit("bench: the testbed config's ptrace/seccomp.execve keys moved")
+open(sys.argv[2], "w").write(t)
+PY
+}

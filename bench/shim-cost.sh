@@ -8,21 +8,14 @@
 # testbed config's sandbox.limits: a cgroup per command). --seccomp-only as in bench/workload.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 args=() rounds=300 variants="default="
 while [ $# -gt 0 ]; do
   case "$1" in
     --deb) args+=(--deb "$2"); shift 2 ;;
     --config) args+=(--config "$2"); shift 2 ;;
     --seccomp-only)
-      mkdir -p dist/bench
-      python3 - packaging/testbed/compat/exe.dev/config.yaml dist/bench/config-seccomp.yaml <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-t, a = re.subn(r'(\n  ptrace:\n    enabled:) true', r'\1 false', t)
-t, b = re.subn(r'(\n    execve:\n      enabled:) false[^\n]*', r'\1 true', t)
-if (a, b) != (1, 1): sys.exit("shim-cost.sh: the testbed config's ptrace/seccomp.execve keys moved")
-open(sys.argv[2], "w").write(t)
-PY
+      seccomp_only_config dist/bench/config-seccomp.yaml
       args+=(--config dist/bench/config-seccomp.yaml); shift ;;
     --variants) variants=$2; shift 2 ;;
     [0-9]*) rounds=$1; shift ;;

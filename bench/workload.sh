@@ -12,6 +12,7 @@
 # dist/bench/bench.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 args=() inner=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -19,15 +20,7 @@ while [ $# -gt 0 ]; do
     --deb) args+=(--deb "$2"); shift 2 ;;
     --config) args+=(--config "$2"); shift 2 ;;
     --seccomp-only)
-      mkdir -p dist/bench
-      python3 - packaging/testbed/compat/exe.dev/config.yaml dist/bench/config-seccomp.yaml <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-t, a = re.subn(r'(\n  ptrace:\n    enabled:) true', r'\1 false', t)
-t, b = re.subn(r'(\n    execve:\n      enabled:) false[^\n]*', r'\1 true', t)
-if (a, b) != (1, 1): sys.exit("workload.sh: the testbed config's ptrace/seccomp.execve keys moved")
-open(sys.argv[2], "w").write(t)
-PY
+      seccomp_only_config dist/bench/config-seccomp.yaml
       args+=(--config dist/bench/config-seccomp.yaml); shift ;;
     *) echo "workload.sh: unknown option $1" >&2; exit 2 ;;
   esac
