@@ -39,10 +39,13 @@ public final class PtraceSupervisor implements TreeSupervisor {
     /**
      * No O_TRACEEXIT: an exit-stop would cost every exiting task a stop and a tracer round trip
      * for nothing (a dying task makes no syscall left to decide; its end is seen in wait4 as
-     * before). O_TRACEEXEC stays: its stop names the former tid of a thread that exec'd.
+     * before). O_TRACEEXEC: its stop names the former tid of a non-leader thread that exec'd;
+     * it is turned off, per exec, for a leader's exec, which leaves no former tid (see onSeccomp).
      */
     static final long OPTIONS = O_TRACESECCOMP | O_TRACECLONE | O_TRACEFORK | O_TRACEVFORK | O_TRACEEXEC
             | O_EXITKILL | O_TRACESYSGOOD;
+    /** For an exec by a thread-group leader: no exec-stop. */
+    static final long OPTIONS_LEADER_EXEC = OPTIONS & ~O_TRACEEXEC;
     private static final int SIGTRAP = 5, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22;
     private static final int SYS_TKILL = SyscallNumbers.TKILL;
 
@@ -279,6 +282,7 @@ public final class PtraceSupervisor implements TreeSupervisor {
             handlers.dispatch(call);
         } catch (RuntimeException e) {
             if (e == SlowPath.PENDING) {
+                if (isExec(call.nr())) pt.setOptions(tid, OPTIONS); // decided later: keep the exec-stop
                 offload(ctx, tree, call.copy());
                 awaitingAnswers++;
                 return;
@@ -287,8 +291,24 @@ public final class PtraceSupervisor implements TreeSupervisor {
             own.respondError(tid, Errno.EACCES);
             events.failure(sessionId, tid, SyscallNumbers.name(call.nr()), "supervisor error: " + e);
         }
-        if (own.kind() == PtraceResponder.NONE) awaitingAnswers++; // a worker answers (emulation off the tracer thread)
-        else apply(own.answer(tid));
+        if (own.kind() == PtraceResponder.NONE) { // a worker answers (emulation off the tracer thread)
+            if (isExec(call.nr())) pt.setOptions(tid, OPTIONS);
+            awaitingAnswers++;
+            return;
+        }
+        if (own.kind() == PtraceResponder.CONTINUE && isExec(call.nr())) {
+            // The exec-stop only serves to learn a vanished former tid, which exists only when a
+            // non-leader thread execs (it takes over the leader's tid). An exec by the leader
+            // itself (tid == tgid, read from /proc by the exec decision; 0 when unread) keeps
+            // its tid: skip its exec-stop. Options are per task and inherited at fork, so every
+            // exec sets them here, at its own seccomp-stop (execve/execveat always stop).
+            pt.setOptions(tid, handlers.lastTgid() == tid ? OPTIONS_LEADER_EXEC : OPTIONS);
+        }
+        apply(own.answer(tid));
+    }
+
+    private static boolean isExec(int nr) {
+        return nr == SyscallNumbers.EXECVE || nr == SyscallNumbers.EXECVEAT;
     }
 
     /** The open ran; its fd must name the object that was checked, else the path changed under us. */

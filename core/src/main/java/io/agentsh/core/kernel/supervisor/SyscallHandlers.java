@@ -52,6 +52,11 @@ final class SyscallHandlers {
                 || SignalHandler.handles(nr) || SocketHandler.handles(nr);
     }
 
+    /** The tgid of the last dispatched call's task if a handler read it from /proc, else 0. */
+    int lastTgid() {
+        return tracee.knownTgid();
+    }
+
     void dispatch(TrappedCall n) {
         tracee.reset(n.pid());
         int nr = n.nr();

@@ -72,6 +72,11 @@ final class TraceeInfo implements TraceeResolver.Tracee {
 
     @Override public int tid() { return tid; }
 
+    /** The tgid if already read (no /proc read here), else 0. */
+    int knownTgid() {
+        return tgid;
+    }
+
     @Override public int tgid() {
         if (tgid == 0) readStatus();
         return tgid;

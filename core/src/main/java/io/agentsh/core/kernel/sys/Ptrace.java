@@ -42,6 +42,11 @@ public final class Ptrace {
         return ptrace(PTRACE_SEIZE, pid, 0, options);
     }
 
+    /** PTRACE_SETOPTIONS on a stopped tracee (per task; children inherit them). 0 or -errno. */
+    public long setOptions(int pid, long options) {
+        return ptrace(PTRACE_SETOPTIONS, pid, 0, options);
+    }
+
     /** Resumes a stopped tracee, delivering {@code signal} (0: none). */
     public long cont(int pid, int signal) {
         return ptrace(PTRACE_CONT, pid, 0, signal);

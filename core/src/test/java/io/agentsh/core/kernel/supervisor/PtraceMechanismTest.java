@@ -94,4 +94,27 @@ class PtraceMechanismTest extends SupervisorMechanismTest {
             assertEquals("done\n", r.stdout(), "served by the backend (the secret stays denied): " + r);
         }
     }
+
+    /**
+     * A leader's exec skips its exec-stop, a non-leader thread's exec keeps it (its former tid
+     * vanishes): both run on, are still decided, and the tree still follows forks and job control.
+     */
+    @Test
+    void execsByLeaderAndByAnotherThreadAreFollowed() throws Exception {
+        // strictExecRace off: a multi-threaded process's exec is allowed (with the default it is
+        // refused by ExecMemoryGuard, so no non-leader exec ever runs).
+        GovernedHarness lax = new GovernedHarness(new StandInPolicy(denied.toString(), secret.toString()),
+                tmp.resolve("run-lax"), plan(), new SupervisorOptions(false, false, null));
+        lax.grandchild = h.grandchild;
+        h = lax;
+        var r = sh("/usr/bin/python3 -c \"import threading,os,time\n"
+                + "def go(): os.execv('/bin/sh', ['sh', '-c', 'for i in 1 2 3 4 5; do /bin/true; done; sudo true || echo after-thread-exec: sudo refused'])\n"
+                + "t=threading.Thread(target=go); t.start(); time.sleep(5)\"; "
+                + "sleep 30 & p=$!; kill -STOP $p; sleep 0.2; grep -Eq 'State:.*(T|t) ' /proc/$p/status && echo stopped; "
+                + "kill -CONT $p; kill $p; wait $p; echo rc=$?; exec /bin/sh -c 'sudo true; echo leader-exec rc=$?'");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.stdout().contains("after-thread-exec: sudo refused\n"), r.toString());
+        assertTrue(r.stdout().contains("stopped\nrc=143\nleader-exec rc=126\n"), r.toString());
+        assertTrue(h.failures.isEmpty(), h.failures.toString());
+    }
 }
