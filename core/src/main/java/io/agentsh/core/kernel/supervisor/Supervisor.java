@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Supervisor implements TreeSupervisor {
     static final String LOOP_THREAD_PREFIX = "agentsh-supervisor-loop-";
+    /** A/B switch for benchmarks (-Dagentsh.seccomp.sync_wakeups=false): the old cross-CPU hand-off. */
+    private static final boolean SYNC_WAKEUPS = !"false".equals(System.getProperty("agentsh.seccomp.sync_wakeups"));
     private final String sessionId;
     private final KernelPolicy policy;
     private final EnforcementEvents events;
@@ -41,7 +43,7 @@ public final class Supervisor implements TreeSupervisor {
         this.events = events;
         this.options = options;
         this.listener = new SeccompListener(listenerFd);
-        listener.requestSyncWakeups();
+        if (SYNC_WAKEUPS) listener.requestSyncWakeups();
         this.rootPid = rootPid;
         this.slowPath = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().name("agentsh-supervisor-slow-", 0).factory());
     }
