@@ -96,11 +96,10 @@ class KernelBench {
         throw new IllegalStateException(rel + " not found");
     }
 
-    /** The ptrace backend against the seccomp one: per-command arming and a tree of short execs. */
-    @Test
-    void ptraceVsSeccomp() throws Exception {
-        assumeTrue(Boolean.getBoolean("agentsh.bench"), "bench only (bench/kernel-fileio.sh)");
-        Path project = Files.createDirectories(tmp.resolve("project"));
+    /** The exe.dev policy on {@code project}, served once by the seccomp and once by the ptrace backend. */
+    private record Backends(KernelPolicy policy, GovernedHarness seccomp, GovernedHarness ptrace) {}
+
+    private Backends backends(Path project) throws Exception {
         Engine engine = Engine.compile(PolicyLoader.load(ExeDevPolicyTest.compat().resolve("exe.dev/default.yaml")),
                 EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
         KernelPolicy kp = new EngineKernelPolicy(engine);
@@ -111,6 +110,16 @@ class KernelBench {
         GovernedHarness pt = new GovernedHarness(kp, tmp.resolve("run2"), new ArmingPlan(
                 io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec, io.agentsh.core.kernel.bpf.SeccompAction.TRACE, java.util.Set.of()),
                 null, true, -1L, false, SupervisionBackend.PTRACE));
+        return new Backends(kp, sec, pt);
+    }
+
+    /** The ptrace backend against the seccomp one: per-command arming and a tree of short execs. */
+    @Test
+    void ptraceVsSeccomp() throws Exception {
+        assumeTrue(Boolean.getBoolean("agentsh.bench"), "bench only (bench/kernel-fileio.sh)");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Backends b = backends(project);
+        GovernedHarness sec = b.seccomp(), pt = b.ptrace();
         String execs = "for i in $(seq 1 100); do /bin/true; done";
         String files = "cd " + project + "; for i in $(seq 1 200); do echo $i > f$i; cat f$i >/dev/null; rm f$i; done";
         for (String[] w : List.of(new String[] {"100 execs in one tree", execs}, new String[] {"200 x (create, cat, rm)", files})) {
@@ -132,16 +141,9 @@ class KernelBench {
     void perCommandCostByLaunch() throws Exception {
         assumeTrue(Boolean.getBoolean("agentsh.bench"), "bench only (bench/kernel-fileio.sh)");
         Path project = Files.createDirectories(tmp.resolve("project"));
-        Engine engine = Engine.compile(PolicyLoader.load(ExeDevPolicyTest.compat().resolve("exe.dev/default.yaml")),
-                EngineOptions.builder().variable("HOME", "/root").variable("PROJECT_ROOT", project.toString()).environment(k -> null).build());
-        KernelPolicy kp = new EngineKernelPolicy(engine);
-        var spec = io.agentsh.core.kernel.seccomp.SyscallSets.sessionFilter(io.agentsh.core.kernel.seccomp.SyscallSets.DEFAULT_BLOCKED,
-                kp.readsCanBeDenied(), kp.governsUnixSockets());
-        GovernedHarness sec = new GovernedHarness(kp, tmp.resolve("run1"), new ArmingPlan(
-                io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec), null, true));
-        GovernedHarness pt = new GovernedHarness(kp, tmp.resolve("run2"), new ArmingPlan(
-                io.agentsh.core.kernel.bpf.SeccompFilterBuilder.build(spec, io.agentsh.core.kernel.bpf.SeccompAction.TRACE, java.util.Set.of()),
-                null, true, -1L, false, SupervisionBackend.PTRACE));
+        Backends b = backends(project);
+        KernelPolicy kp = b.policy();
+        GovernedHarness sec = b.seccomp(), pt = b.ptrace();
         GovernedHarness secG = new GovernedHarness(kp, tmp.resolve("run3"), sec.plan());
         GovernedHarness ptG = new GovernedHarness(kp, tmp.resolve("run4"), pt.plan());
         secG.grandchild = true;
