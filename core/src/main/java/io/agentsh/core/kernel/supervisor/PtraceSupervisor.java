@@ -13,12 +13,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ptrace backend: serves one governed command's tree where seccomp user notification is not
@@ -35,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * kills every tracee; if the loop fails, every tracee is killed before the (reused) thread is
  * released. wait4 runs with __WNOTHREAD, so it never reaps a child of another JVM thread.
  */
-public final class PtraceSupervisor implements TreeSupervisor {
+public final class PtraceSupervisor extends ServedTree {
     /**
      * No O_TRACEEXIT: an exit-stop would cost every exiting task a stop and a tracer round trip
      * for nothing (a dying task makes no syscall left to decide; its end is seen in wait4 as
@@ -59,8 +57,6 @@ public final class PtraceSupervisor implements TreeSupervisor {
     private final Ptrace pt = new Ptrace();
     private long rootFd = -1;
     private final ExecutorService slowPath;
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final AtomicLong handled = new AtomicLong();
     private final LinkedBlockingQueue<PtraceResponder.Answer> mailbox = new LinkedBlockingQueue<>();
     /** Tracer-thread state. */
     private final Set<Integer> known = new HashSet<>();
@@ -107,16 +103,6 @@ public final class PtraceSupervisor implements TreeSupervisor {
         return s;
     }
 
-    @Override
-    public CompletableFuture<Void> done() {
-        return done;
-    }
-
-    @Override
-    public long handledCount() {
-        return handled.get();
-    }
-
     /** Ends the tree: every tracee is killed (the tracer then sees them go and finishes). */
     @Override
     public void stop() {
@@ -127,13 +113,7 @@ public final class PtraceSupervisor implements TreeSupervisor {
     public void close() {
         stop();
         if (Thread.currentThread() == tracer) return; // the tracer's own caller: serve()/abandon() end it
-        try {
-            done.get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // still draining a dying tree: its tracees are SIGKILLed and cannot run on
-        }
+        awaitServed();
     }
 
     /**

@@ -6,11 +6,8 @@ import io.agentsh.core.kernel.sys.Errno;
 import io.agentsh.core.kernel.sys.FsCalls;
 import io.agentsh.core.kernel.sys.LinuxSyscalls;
 import io.agentsh.core.kernel.sys.SyscallNumbers;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves one seccomp listener: the whole process tree of one governed command (children
@@ -21,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Fails closed: a notification it cannot understand is answered with an error, never with
  * CONTINUE; if the supervisor dies the kernel fails every trapped syscall with ENOSYS.
  */
-public final class Supervisor implements TreeSupervisor {
+public final class Supervisor extends ServedTree {
     static final String LOOP_THREAD_PREFIX = "agentsh-supervisor-loop-";
     /** A/B switch for benchmarks (-Dagentsh.seccomp.sync_wakeups=false): the old cross-CPU hand-off. */
     private static final boolean SYNC_WAKEUPS = !"false".equals(System.getProperty("agentsh.seccomp.sync_wakeups"));
@@ -32,8 +29,6 @@ public final class Supervisor implements TreeSupervisor {
     private final SeccompListener listener;
     private final int rootPid;
     private final ExecutorService slowPath;
-    private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final AtomicLong handled = new AtomicLong();
     private volatile boolean stopping;
 
     private Supervisor(String sessionId, KernelPolicy policy, EnforcementEvents events, SupervisorOptions options,
@@ -60,16 +55,6 @@ public final class Supervisor implements TreeSupervisor {
     }
 
     @Override
-    public CompletableFuture<Void> done() {
-        return done;
-    }
-
-    @Override
-    public long handledCount() {
-        return handled.get();
-    }
-
-    @Override
     public void stop() {
         stopping = true;
     }
@@ -77,13 +62,7 @@ public final class Supervisor implements TreeSupervisor {
     @Override
     public void close() {
         stop();
-        try {
-            done.get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // as before with join(2 s): close does not wait longer for a loop that is still serving
-        }
+        awaitServed();
     }
 
     private void run() {
