@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The reference's published agentsh workload in the throwaway VM, ungoverned and governed:
-#   bench/workload.sh [--json] [--deb FILE] [--config FILE | --seccomp-only] [--daemon-opts 'JVM OPTS']
+#   bench/workload.sh [--json] [--deb FILE] [--config FILE | --seccomp-only] [--daemon-opts 'JVM OPTS'] [--warm-loops N]
 # --config: the server config in the VM (default: the testbed's exe.dev config, whose
 # ptrace.trace.execve makes it the hybrid backend: execve by ptrace, the rest by seccomp; ptrace
 # mode: packaging/testbed/compat/exe.dev/config-ptrace.yaml). --seccomp-only: the testbed's config
@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --json) inner+=(--json); shift ;;
     --daemon-opts) inner+=(--daemon-opts "$2"); shift 2 ;;
+    --warm-loops) inner+=(--warm-loops "$2"); shift 2 ;;
     --deb) args+=(--deb "$2"); shift 2 ;;
     --config) args+=(--config "$2"); shift 2 ;;
     --seccomp-only)
