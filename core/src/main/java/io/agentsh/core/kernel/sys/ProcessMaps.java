@@ -58,7 +58,8 @@ public final class ProcessMaps {
             query.putLong(OFF_ADDR, a);
             long r = LinuxSyscalls.call(SyscallNumbers.IOCTL, fd, PROCMAP_QUERY, query.address());
             if (r == -Errno.ENOENT) { lo = hi = 0; continue; }
-            if (r == -Errno.ENOTTY || r == -Errno.EINVAL && !queryUnsupported && lo == 0 && hi == 0 && a == addresses.getFirst()) {
+            // ENOTTY: a kernel before 6.11; EINVAL: one that does not know this struct layout.
+            if (r == -Errno.ENOTTY || r == -Errno.EINVAL) {
                 queryUnsupported = true;
                 return null;
             }
