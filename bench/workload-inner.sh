@@ -4,12 +4,13 @@
 # writes $TESTBED_OUT/bench.json. Arguments: --json to print only the JSON; --daemon-opts OPTS:
 # JVM options for the governed daemon (A/B switches such as -Dagentsh.seccomp.sync_wakeups=false).
 set -uo pipefail
-json_only=0 daemon_opts="" warm_loops=2
+json_only=0 daemon_opts="" warm_loops=2 warm_commands=50
 while [ $# -gt 0 ]; do
   case "$1" in
     --json) json_only=1; shift ;;
     --daemon-opts) daemon_opts=$2; shift 2 ;;  # JVM options for the governed daemon (A/B switches)
     --warm-loops) warm_loops=$2; shift 2 ;;    # file loops in the warm-up (default 2)
+    --warm-commands) warm_commands=$2; shift 2 ;;  # bash -c commands in the warm-up (default 50)
     *) echo "workload-inner: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -82,7 +83,7 @@ run_all() {
   # been running for hours; a just-started JVM is not what the agent meets).
   # The commands alone leave the supervisor's file and exec handlers cold (interpreted), so the
   # warm-up also runs a short file loop in one command (twice by default), outside the measurement.
-  for i in $(seq 50); do bash -c "echo warm $i" </dev/null >/dev/null 2>&1; done
+  for i in $(seq "$warm_commands"); do bash -c "echo warm $i" </dev/null >/dev/null 2>&1; done
   for i in $(seq "$warm_loops"); do
     bash -c 'cd /tmp/agentsh-bench && mkdir -p warm && cd warm && for i in $(seq 150); do echo "data $i" > f$i && cat f$i >../warm-sink && stat -c %s f$i >../warm-sink && rm f$i; done' </dev/null >/dev/null 2>&1
   done

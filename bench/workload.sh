@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The reference's published agentsh workload in the throwaway VM, ungoverned and governed:
-#   bench/workload.sh [--json] [--deb FILE] [--config FILE | --seccomp-only] [--daemon-opts 'JVM OPTS'] [--warm-loops N]
+#   bench/workload.sh [--json] [--deb FILE] [--config FILE | --seccomp-only] [--daemon-opts 'JVM OPTS'] [--warm-loops N] [--warm-commands N]
 # --config: the server config in the VM (default: the testbed's exe.dev config, whose
 # ptrace.trace.execve makes it the hybrid backend: execve by ptrace, the rest by seccomp; ptrace
 # mode: packaging/testbed/compat/exe.dev/config-ptrace.yaml). --seccomp-only: the testbed's config
@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
     --json) inner+=(--json); shift ;;
     --daemon-opts) inner+=(--daemon-opts "$2"); shift 2 ;;
     --warm-loops) inner+=(--warm-loops "$2"); shift 2 ;;
+    --warm-commands) inner+=(--warm-commands "$2"); shift 2 ;;
     --deb) args+=(--deb "$2"); shift 2 ;;
     --config) args+=(--config "$2"); shift 2 ;;
     --seccomp-only)
