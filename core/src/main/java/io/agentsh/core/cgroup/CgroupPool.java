@@ -79,18 +79,12 @@ public final class CgroupPool implements AutoCloseable {
     }
 
     /**
-     * nice 10 for the calling thread (Linux: setpriority(PRIO_PROCESS, 0) is per thread): making
-     * and removing cgroups must not take the CPU from commands being armed. Best effort.
+     * Making and removing cgroups must not take the CPU from commands being armed, nor delay a
+     * finished command's parent: the pool's thread runs at SCHED_IDLE (nice 10 where that is refused).
      */
     private static void lowerPriority() {
-        try {
-            io.agentsh.core.kernel.sys.LinuxSyscalls.call(SETPRIORITY, 0 /* PRIO_PROCESS */, 0, 10);
-        } catch (LinkageError | RuntimeException e) {
-            // no native calls here: the pool works at normal priority (the thread must still run its tasks)
-        }
+        io.agentsh.core.kernel.sys.BackgroundScheduling.applyToCurrentThread();
     }
-
-    private static final int SETPRIORITY = 141; // x86_64
 
     /** A made cgroup and when it was made. */
     private record Entry(CommandCgroup cgroup, long madeAt) {}
@@ -156,7 +150,7 @@ public final class CgroupPool implements AutoCloseable {
                     while (!closed && shelf.stocked.get() < depth && shelves.get(shelf.limits) == shelf) {
                         CommandCgroup cg;
                         try {
-                            cg = make(shelf.limits);
+                            cg = PreopenedCgroup.of(make(shelf.limits));
                         } catch (IOException | RuntimeException e) {
                             // take() makes its own and reports the reason; nothing to stock meanwhile
                             LOG.log(Level.FINE, "cannot stock a cgroup: " + e.getMessage(), e);
@@ -260,6 +254,8 @@ public final class CgroupPool implements AutoCloseable {
         @Override public void join(long pid) throws IOException { cgroup.join(pid); }
 
         @Override public java.util.List<java.nio.file.Path> selfJoinFiles() { return cgroup.selfJoinFiles(); }
+
+        @Override public int[] takeSelfJoinDescriptors() { return cgroup.takeSelfJoinDescriptors(); }
 
         @Override public void verifyJoined(long pid) throws IOException { cgroup.verifyJoined(pid); }
 

@@ -26,6 +26,14 @@ public interface CommandCgroup extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /**
+     * The {@link #selfJoinFiles} already open for writing, in the same order, for the caller to
+     * own; or null: open them yourself. Given out once.
+     */
+    default int[] takeSelfJoinDescriptors() {
+        return null;
+    }
+
     /** After the process moved itself in through {@link #selfJoinFiles}: fails unless it is in every hierarchy. */
     default void verifyJoined(long pid) throws IOException {
         join(pid);

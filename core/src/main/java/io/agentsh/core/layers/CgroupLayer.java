@@ -80,6 +80,11 @@ final class CgroupLayer implements AutoCloseable {
             return cgroup == null || !SELF_JOIN ? java.util.List.of() : cgroup.selfJoinFiles();
         }
 
+        /** {@link #selfJoinFiles} already open (the pool opens them ahead of time), or null: open them now. */
+        int[] takeSelfJoinDescriptors() {
+            return cgroup == null || !SELF_JOIN ? null : cgroup.takeSelfJoinDescriptors();
+        }
+
         /** The arming hook: moves the command's root pid in before it execs ({@code selfJoined}: checks it moved itself). */
         void join(long pid, boolean selfJoined) throws IOException {
             if (cgroup == null) return;

@@ -381,7 +381,8 @@ public final class KernelLayer implements CommandLauncher, SessionListener, Auto
         List<Path> selfJoin = cg == null ? List.of() : cg.selfJoinFiles();
         if (!selfJoin.isEmpty()) {
             try {
-                join = join.withCgroup(selfJoin);
+                int[] ready = cg.takeSelfJoinDescriptors();
+                join = ready != null ? join.withCgroupDescriptors(ready) : join.withCgroup(selfJoin);
             } catch (IOException e) {
                 join.close();
                 throw new LaunchException("cannot join the command's cgroup: " + e.getMessage());

@@ -11,28 +11,56 @@ import java.util.Locale;
 public final class PeerProcesses {
     private PeerProcesses() {}
 
-    /** Parent pid and session id from /proc/PID/stat, or null when the process is gone. */
-    public static long[] ppidAndSid(long pid) {
+    /**
+     * Readers of /proc/PID/stat with their own direct buffers, lent out per call: every shim
+     * request walks its caller's ancestors here, on a virtual thread of its own (a thread-local
+     * reader would be made, and its native buffer left to the GC, once per request).
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<io.agentsh.core.kernel.sys.ProcFiles> READERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Fields {@code indexes} (0 = state, as ProcFiles.statField) of /proc/PID/stat, or null when the process is gone. */
+    private static long[] statFields(long pid, int... indexes) {
+        io.agentsh.core.kernel.sys.ProcFiles r = READERS.poll();
+        try {
+            if (r == null) r = new io.agentsh.core.kernel.sys.ProcFiles();
+            if (pid <= 0 || pid > Integer.MAX_VALUE || !r.read((int) pid, "stat")) return null;
+            long[] out = new long[indexes.length];
+            for (int i = 0; i < indexes.length; i++) {
+                out[i] = r.statField(indexes[i]);
+                if (out[i] < 0) return null;
+            }
+            return out;
+        } catch (LinkageError | RuntimeException e) {
+            return statFieldsSlowly(pid, indexes);
+        } finally {
+            if (r != null && READERS.size() < 16) READERS.offer(r);
+        }
+    }
+
+    /** The same through java.nio (where the native reader is unavailable). */
+    private static long[] statFieldsSlowly(long pid, int... indexes) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            String[] f = stat.substring(close + 2).split(" ");
-            // f[0]=state f[1]=ppid f[2]=pgrp f[3]=session
-            return new long[] {Long.parseLong(f[1]), Long.parseLong(f[3])};
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long[] out = new long[indexes.length];
+            for (int i = 0; i < indexes.length; i++) out[i] = Long.parseLong(f[indexes[i]].trim());
+            return out;
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
+    /** Parent pid and session id from /proc/PID/stat, or null when the process is gone. */
+    public static long[] ppidAndSid(long pid) {
+        // after ')': 0 = state, 1 = ppid, 2 = pgrp, 3 = session
+        return statFields(pid, 1, 3);
+    }
+
     /** Start time (clock ticks since boot, /proc/PID/stat field 22), or -1 when the process is gone. */
     public static long startTime(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[19]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        long[] f = statFields(pid, 19);
+        return f == null ? -1 : f[0];
     }
 
     /**

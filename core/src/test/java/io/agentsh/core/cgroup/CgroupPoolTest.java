@@ -3,6 +3,8 @@ package io.agentsh.core.cgroup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -116,6 +118,46 @@ class CgroupPoolTest {
         await(() -> pool.ready(limits) == 2, "the shelf to fill again");
         pool.close();
         assertEquals(2, cgroupDirs(), "close removes the ready cgroups, not the taken ones");
+    }
+
+    /** Descriptors of this JVM that point at a file under {@code dir}. */
+    private static long openUnder(Path dir) throws Exception {
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).startsWith(dir)) n++;
+                } catch (java.io.IOException gone) {
+                    // closed meanwhile (the listing's own descriptor)
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void v1PooledCgroupsComeWithTheirTasksFilesOpenAndUntakenOnesAreClosed() throws Exception {
+        FakeCgroupFs v1 = new FakeCgroupFs(List.of("cgroup.procs=", "tasks=", "pids.max=max"));
+        Path pids = Files.createDirectories(tmp.resolve("v1/pids"));
+        V1Backend b = new V1Backend(v1, java.util.Map.of("pids", pids));
+        CgroupLimits l = new CgroupLimits(0, 0, 0, 10, 0, 0, null);
+        CgroupPool pool = new CgroupPool(b, 1, now::get, bg);
+        CgroupPool.Taken made = pool.take(l);
+        assertNull(made.takeSelfJoinDescriptors(), "made on the command's path: nothing opened ahead");
+        await(() -> pool.ready(l) == 1, "the shelf to fill");
+        CgroupPool.Taken pooled = pool.take(l);
+        int[] fds = pooled.takeSelfJoinDescriptors();
+        assertNotNull(fds, "a stocked v1 cgroup has its tasks file open");
+        assertEquals(pooled.selfJoinFiles().size(), fds.length);
+        assertEquals(pooled.selfJoinFiles().getFirst(), Files.readSymbolicLink(Path.of("/proc/self/fd/" + fds[0])));
+        assertNull(pooled.takeSelfJoinDescriptors(), "given out once");
+        for (int fd : fds) io.agentsh.core.kernel.sys.LinuxSyscalls.close(fd);
+        await(() -> pool.ready(l) == 1, "the shelf to fill again");
+        assertEquals(1, openUnder(pids), "the stocked one holds its descriptor");
+        pool.close();
+        assertEquals(0, openUnder(pids), "removing an untaken cgroup closes its descriptors");
+        made.finish();
+        pooled.finish();
     }
 
     @Test

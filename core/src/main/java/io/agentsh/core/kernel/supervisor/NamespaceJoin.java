@@ -40,20 +40,21 @@ public final class NamespaceJoin implements AutoCloseable {
     public NamespaceJoin withCgroup(java.util.List<Path> tasksFiles) throws IOException {
         if (tasksFiles.isEmpty()) return this;
         if (tasksFiles.size() > WrapperProtocol.MAX_CGROUP_FDS) throw new IOException("too many cgroup files: " + tasksFiles);
-        int[] fds = new int[tasksFiles.size()];
-        int n = 0;
-        try {
-            for (Path p : tasksFiles) {
-                var s = LinuxSyscalls.cString(p.toString());
-                long r = LinuxSyscalls.call(SyscallNumbers.OPENAT, FsCalls.AT_FDCWD, s.address(), FsCalls.O_WRONLY | FsCalls.O_CLOEXEC, 0);
-                if (r < 0) throw new IOException("open " + p + ": errno " + (-r));
-                fds[n++] = (int) r;
-            }
-        } catch (IOException | RuntimeException e) {
-            for (int i = 0; i < n; i++) LinuxSyscalls.close(fds[i]);
-            throw e;
+        return new NamespaceJoin(mountFd, netFd, cwd, FsCalls.openAllForWriting(tasksFiles));
+    }
+
+    /**
+     * As {@link #withCgroup}, with the {@code tasks} files already open (opened ahead of time by
+     * the cgroup pool, in the same order). Takes over {@code fds}: closed with the result, or here
+     * when there are too many.
+     */
+    public NamespaceJoin withCgroupDescriptors(int[] fds) throws IOException {
+        if (fds.length == 0) return this;
+        if (fds.length > WrapperProtocol.MAX_CGROUP_FDS) {
+            for (int fd : fds) LinuxSyscalls.close(fd);
+            throw new IOException("too many cgroup files: " + fds.length);
         }
-        return new NamespaceJoin(mountFd, netFd, cwd, fds);
+        return new NamespaceJoin(mountFd, netFd, cwd, fds.clone());
     }
 
     /**

@@ -91,13 +91,19 @@ public final class PendingArm implements AutoCloseable {
     private static PendingArm start(Path wrapper, Path runtimeDir, String sessionId, KernelPolicy policy, ArmingPlan plan,
                                     EnforcementEvents events, SupervisorOptions options, BeforeExec beforeExec,
                                     NamespaceJoin join) throws IOException {
-        Files.createDirectories(runtimeDir);
-        Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+        prepare(runtimeDir, false);
         byte[] t = new byte[32];
         RANDOM.nextBytes(t);
         String token = HexFormat.of().formatHex(t);
         Path sock = runtimeDir.resolve("arm-" + token.substring(0, 16) + ".sock");
-        SeqpacketSocket server = SeqpacketSocket.listen(sock.toString(), 1);
+        SeqpacketSocket server;
+        try {
+            server = SeqpacketSocket.listen(sock.toString(), 1);
+        } catch (IOException e) {
+            // The directory went away (or its mode changed) since it was made: make it again, once.
+            prepare(runtimeDir, true);
+            server = SeqpacketSocket.listen(sock.toString(), 1);
+        }
         Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
         PendingArm a = new PendingArm(wrapper, sock, token, server);
         ReusedThreads.start("agentsh-arm-" + token.substring(0, 8), () -> {
@@ -106,6 +112,16 @@ public final class PendingArm implements AutoCloseable {
             }
         });
         return a;
+    }
+
+    /** Runtime directories already made 0700 by this daemon: checked once, not on every command. */
+    private static final java.util.Set<Path> PREPARED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void prepare(Path runtimeDir, boolean again) throws IOException {
+        if (!again && PREPARED.contains(runtimeDir)) return;
+        Files.createDirectories(runtimeDir);
+        Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwx------"));
+        PREPARED.add(runtimeDir);
     }
 
     /** The command line to start: the wrapper, then the command (argv0 may rename argv[0]). */

@@ -21,6 +21,29 @@ public final class FsCalls {
     public static final int S_IFMT = 0170000, S_IFLNK = 0120000, S_IFDIR = 0040000, S_IFIFO = 0010000;
     public static final int S_IFREG = 0100000;
 
+    /**
+     * Opens each file write-only (O_CLOEXEC), all or none: on a failure the ones already open are
+     * closed. The caller owns the descriptors.
+     *
+     * @throws java.io.IOException naming the file that cannot be opened and the errno
+     */
+    public static int[] openAllForWriting(java.util.List<java.nio.file.Path> files) throws java.io.IOException {
+        int[] fds = new int[files.size()];
+        int n = 0;
+        try {
+            for (java.nio.file.Path p : files) {
+                var s = LinuxSyscalls.cString(p.toString());
+                long r = LinuxSyscalls.call(SyscallNumbers.OPENAT, AT_FDCWD, s.address(), O_WRONLY | O_CLOEXEC, 0);
+                if (r < 0) throw new java.io.IOException("open " + p + ": errno " + (-r));
+                fds[n++] = (int) r;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            for (int i = 0; i < n; i++) LinuxSyscalls.close(fds[i]);
+            throw e;
+        }
+        return fds;
+    }
+
     private static final int SLOT = ProcessMemory.PATH_MAX + 1;
     private final Pointer paths = LinuxSyscalls.allocate(SLOT * 2);
     private final Pointer how = LinuxSyscalls.allocate(24);

@@ -57,4 +57,25 @@ class PendingArmTest {
         assertEquals(126, impostor.waitFor(), out);
         assertThrows(ExecutionException.class, () -> arm.armed().get(10, TimeUnit.SECONDS));
     }
+
+    @Test
+    void aRuntimeDirectoryRemovedBetweenCommandsIsMadeAgain() throws Exception {
+        KernelPolicy p = new StandInPolicy("/nonexistent", "/nonexistent");
+        Path run = tmp.resolve("run2");
+        for (int round = 0; round < 2; round++) {
+            PendingArm arm = PendingArm.open(GovernedHarness.WRAPPER, run, "s", p, GovernedHarness.defaultPlan(),
+                    EnforcementEvents.NONE, SupervisorOptions.DEFAULT);
+            Process proc = start(arm.argv("/bin/echo", null, List.of("round" + round)));
+            arm.started(proc.pid());
+            arm.armed().get(10, TimeUnit.SECONDS);
+            assertEquals("round" + round + "\n", new String(proc.getInputStream().readAllBytes()));
+            assertEquals(0, proc.waitFor());
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(run)));
+            // Someone removes the daemon's runtime directory (a tmpfiles clean-up, an operator).
+            try (var files = Files.list(run)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+            Files.delete(run);
+        }
+    }
 }
