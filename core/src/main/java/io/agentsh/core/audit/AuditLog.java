@@ -26,6 +26,8 @@ public final class AuditLog implements AutoCloseable {
     private final int batchSize;
     private final long flushIntervalNanos;
     private final long offerWaitNanos;
+    /** How long the writer lets a burst of events gather after the first one (at most the flush interval, 5 ms). */
+    private final long lingerNanos;
     private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
@@ -40,6 +42,7 @@ public final class AuditLog implements AutoCloseable {
         this.batchSize = Math.max(1, batchSize);
         this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, flushIntervalMillis));
         this.offerWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, offerWaitMillis));
+        this.lingerNanos = Math.min(flushIntervalNanos, TimeUnit.MILLISECONDS.toNanos(5));
         this.writer = Thread.ofPlatform().name("agentsh-audit-writer").daemon(true).unstarted(this::drainLoop);
         writer.start();
     }
@@ -103,12 +106,13 @@ public final class AuditLog implements AutoCloseable {
                 synchronized (this) {
                     boolean stop = first == POISON;
                     if (!stop) batch.add(first);
-                    long deadline = System.nanoTime() + flushIntervalNanos;
-                    while (!stop && batch.size() < batchSize) {
-                        Event next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                        if (next == null) break;
-                        if (next == POISON) stop = true; else batch.add(next);
-                    }
+                    // A command emits its events in a burst (decision, cgroup, exec, file, end).
+                    // Sleeping through the burst and taking it in one go costs one wake-up per
+                    // batch; waiting on the queue would be woken by every event, each time taking
+                    // a CPU from the command being governed.
+                    if (!stop && queue.size() < batchSize - 1) Thread.sleep(Math.max(1, lingerNanos / 1_000_000));
+                    if (!stop) queue.drainTo(batch, batchSize - 1);
+                    stop |= batch.remove(POISON);
                     if (stop) queue.drainTo(batch);
                     batch.remove(POISON);
                     writeBatch(batch);
