@@ -15,9 +15,12 @@ final class ThreadCredentials {
     private static final int SYS_CAPGET = 125, SYS_CAPSET = 126, CAP_V3 = 0x20080522;
     private final int ownUid;
     private final int ownGid;
-    private final Pointer ownGroups = LinuxSyscalls.allocate(4 * 65536);
+    // Sized to what is used, not to NGROUPS_MAX (65536): one of these is made per governed
+    // command tree, and two zeroed 256 KiB buffers were most of the cost of starting one.
+    private final Pointer ownGroups;
     private final int ownGroupCount;
-    private final Pointer groupBuf = LinuxSyscalls.allocate(4 * 65536);
+    private Pointer groupBuf;
+    private int groupCapacity;
     private final Pointer capHeader = LinuxSyscalls.allocate(8);
     private final Pointer capData = LinuxSyscalls.allocate(24);
     private final long ownEff;
@@ -30,7 +33,9 @@ final class ThreadCredentials {
     ThreadCredentials() {
         ownUid = (int) LinuxSyscalls.call(SYS_SETFSUID, -1, 0, 0); // -1: query only
         ownGid = (int) LinuxSyscalls.call(SYS_SETFSGID, -1, 0, 0);
-        ownGroupCount = (int) Math.max(0, LinuxSyscalls.call(SYS_GETGROUPS, 65536, ownGroups.address(), 0));
+        int count = (int) Math.max(0, LinuxSyscalls.call(SYS_GETGROUPS, 0, 0, 0)); // 0: how many
+        ownGroups = LinuxSyscalls.allocate(4 * Math.max(1, count));
+        ownGroupCount = (int) Math.max(0, LinuxSyscalls.call(SYS_GETGROUPS, count, ownGroups.address(), 0));
         capHeader.putInt(0, CAP_V3);
         capHeader.putInt(4, 0);
         if (LinuxSyscalls.call(SYS_CAPGET, capHeader.address(), capData.address(), 0) != 0)
@@ -66,8 +71,12 @@ final class ThreadCredentials {
         if (uid != ownUid || gid != ownGid) {
             idsSwitched = true;
             int[] g = t.groups();
+            if (g.length > groupCapacity) {
+                groupCapacity = Math.max(g.length, 32);
+                groupBuf = LinuxSyscalls.allocate(4 * groupCapacity);
+            }
             for (int i = 0; i < g.length; i++) groupBuf.putInt(4L * i, g[i]);
-            if (LinuxSyscalls.call(SYS_SETGROUPS, g.length, groupBuf.address(), 0) < 0) return false;
+            if (LinuxSyscalls.call(SYS_SETGROUPS, g.length, g.length == 0 ? 0 : groupBuf.address(), 0) < 0) return false;
             LinuxSyscalls.call(SYS_SETFSGID, gid, 0, 0);
             LinuxSyscalls.call(SYS_SETFSUID, uid, 0, 0);
             if (LinuxSyscalls.call(SYS_SETFSUID, -1, 0, 0) != uid || LinuxSyscalls.call(SYS_SETFSGID, -1, 0, 0) != gid) return false;
@@ -80,15 +89,20 @@ final class ThreadCredentials {
     }
 
     void restore() {
+        // Capabilities first: setgroups needs CAP_SETGID in the effective set, which an
+        // unprivileged tracee's identity does not have (restoring the groups before the
+        // capabilities failed with EPERM and left the tracee's groups on this thread).
+        if (capsSwitched) {
+            capsSwitched = false;
+            if (!setCaps(ownEff)) throw new IllegalStateException("cannot restore the supervisor thread's capabilities");
+        }
         if (idsSwitched) {
             idsSwitched = false;
             LinuxSyscalls.call(SYS_SETFSUID, ownUid, 0, 0);
             LinuxSyscalls.call(SYS_SETFSGID, ownGid, 0, 0);
-            LinuxSyscalls.call(SYS_SETGROUPS, ownGroupCount, ownGroups.address(), 0);
-        }
-        if (capsSwitched) {
-            capsSwitched = false;
-            if (!setCaps(ownEff)) throw new IllegalStateException("cannot restore the supervisor thread's capabilities");
+            if (LinuxSyscalls.call(SYS_SETGROUPS, ownGroupCount, ownGroups.address(), 0) < 0
+                    || LinuxSyscalls.call(SYS_SETFSUID, -1, 0, 0) != ownUid || LinuxSyscalls.call(SYS_SETFSGID, -1, 0, 0) != ownGid)
+                throw new IllegalStateException("cannot restore the supervisor thread's file-system identity");
         }
     }
 }

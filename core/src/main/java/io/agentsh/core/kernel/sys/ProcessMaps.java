@@ -20,8 +20,10 @@ public final class ProcessMaps {
 
     private final Pointer query = LinuxSyscalls.allocate(QUERY_SIZE);
     private final Pointer path = LinuxSyscalls.allocate(64);
-    private final Pointer chunk = LinuxSyscalls.allocate(65536);
-    private byte[] text = new byte[65536];
+    // The text fallback's buffers are made when it is first needed (kernels without
+    // PROCMAP_QUERY): one ProcessMaps is made per governed command tree.
+    private Pointer chunk;
+    private byte[] text;
 
     /**
      * True if any address is inside a MAP_SHARED mapping of {@code pid}, false if none is
@@ -73,6 +75,10 @@ public final class ProcessMaps {
     }
 
     private Boolean byText(int fd, List<Long> addresses) {
+        if (chunk == null) {
+            chunk = LinuxSyscalls.allocate(65536);
+            text = new byte[65536];
+        }
         int len = 0;
         while (true) {
             long n = LinuxSyscalls.call(SyscallNumbers.READ, fd, chunk.address(), 65536);
