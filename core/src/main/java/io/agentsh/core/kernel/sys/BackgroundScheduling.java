@@ -10,6 +10,7 @@ import jnr.ffi.Pointer;
  */
 public final class BackgroundScheduling {
     private static final int SCHED_SETSCHEDULER = 144; // x86_64
+    private static final int SCHED_GETSCHEDULER = 145; // x86_64
     private static final int SETPRIORITY = 141;        // x86_64
     private static final int SCHED_IDLE = 5;
 
@@ -33,7 +34,7 @@ public final class BackgroundScheduling {
 
     /** The calling thread's policy as the kernel reports it (sched_getscheduler), for tests. */
     public static long currentPolicy() {
-        return LinuxSyscalls.call(145 /* sched_getscheduler */, 0, 0, 0);
+        return LinuxSyscalls.call(SCHED_GETSCHEDULER, 0, 0, 0);
     }
 
     /** The policy number {@link #applyToCurrentThread} asks for. */
