@@ -95,7 +95,7 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
                 ApiResponse resp = dispatcher.dispatch(in);
                 if (resp.socket() != null && upgrade != null) WebSocketBridge.upgrade(ch, upgrade, resp.socket(), this);
                 else if (resp.socket() != null) write(ch, false, ApiResponse.error(400, "websocket upgrade required"));
-                else if (resp.stream() != null) stream(ch, resp);
+                else if (resp.stream() != null) stream(ch, keepAlive, resp);
                 else write(ch, keepAlive, resp);
             });
         } catch (RejectedExecutionException e) {
@@ -115,12 +115,17 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         else f.addListener(done -> resume(ch));
     }
 
-    /** Server-sent events: chunked, one frame per send, ends with the body producer. */
-    private static void stream(Channel ch, ApiResponse r) {
+    /**
+     * Server-sent events: chunked, one frame per send, ends with the body producer. The connection then
+     * serves the client's next request when it asked for keep-alive: a pooling client (java.net.http)
+     * reuses it at once, and closing it under that client lost the next request.
+     */
+    private static void stream(Channel ch, boolean keepAlive, ApiResponse r) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        head.headers().set(HttpHeaderNames.CONNECTION,
+                keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         HttpUtil.setTransferEncodingChunked(head, true);
         ch.writeAndFlush(head);
         SseChannel sse = new SseChannel() {
@@ -145,7 +150,9 @@ final class ApiChannelHandler extends SimpleChannelInboundHandler<FullHttpReques
         } catch (Exception e) {
             LOG.log(Level.WARNING, "event stream failed", e);
         } finally {
-            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+            ChannelFuture last = ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (keepAlive) last.addListener(done -> resume(ch));
+            else last.addListener(ChannelFutureListener.CLOSE);
         }
     }
 
