@@ -106,6 +106,15 @@ server_pid() { cat /run/agentsh-testbed-server.pid 2>/dev/null; }
 shim_cmd() { agentsh shim "$1" --root / --bash --i-understand-this-modifies-the-host "${@:2}"; }
 ungoverned() { shim_cmd uninstall-shell || { echo "bench: shim uninstall failed" >&2; exit 1; }; }
 governed() { shim_cmd install-shell --shim /usr/bin/agentsh-shell-shim --force || { echo "bench: shim install failed" >&2; exit 1; }; }
+# The daemon takes ~2 s to exit after SIGTERM (Netty's graceful shutdown) and holds the API port
+# until then: a daemon started earlier would fail to bind while the old one answered /health.
+stop_daemon() {
+  local old; old=$(server_pid)
+  [ -n "$old" ] || return 0
+  kill "$old" 2>/dev/null
+  for _ in $(seq 600); do kill -0 "$old" 2>/dev/null || return 0; sleep 0.1; done
+  echo "bench: daemon $old did not stop" >&2; exit 1
+}
 start_daemon() {
   JAVA_TOOL_OPTIONS="$daemon_opts" setsid agentsh server --config /etc/agentsh/config.yaml >>"$OUT_DIR/server.log" 2>&1 </dev/null &
   echo $! >/run/agentsh-testbed-server.pid
@@ -114,7 +123,7 @@ start_daemon() {
 
 if [ "$measure_passes" = 1 ]; then
   # --- ungoverned: the original shells back in place (git and others call /bin/sh themselves), no daemon
-  kill "$(server_pid)" 2>/dev/null; sleep 0.5
+  stop_daemon
   ungoverned
   say "ungoverned (original shells, no daemon):"
   MODE=ungoverned; warm_up; measure
@@ -126,7 +135,7 @@ else
   # Several measured passes: ungoverned and governed alternate pass by pass, so a slow minute of
   # the machine lands on both sides. The warmed daemon stays up (idle) during the ungoverned
   # passes, which run with the original shells and never reach it.
-  kill "$(server_pid)" 2>/dev/null; sleep 0.5
+  stop_daemon
   ungoverned; MODE=ungoverned; warm_up
   governed; start_daemon; MODE=governed; warm_up
   for pass in $(seq "$measure_passes"); do
