@@ -106,8 +106,8 @@ server_pid() { cat /run/agentsh-testbed-server.pid 2>/dev/null; }
 shim_cmd() { agentsh shim "$1" --root / --bash --i-understand-this-modifies-the-host "${@:2}"; }
 ungoverned() { shim_cmd uninstall-shell || { echo "bench: shim uninstall failed" >&2; exit 1; }; }
 governed() { shim_cmd install-shell --shim /usr/bin/agentsh-shell-shim --force || { echo "bench: shim install failed" >&2; exit 1; }; }
-# The daemon takes ~2 s to exit after SIGTERM (Netty's graceful shutdown) and holds the API port
-# until then: a daemon started earlier would fail to bind while the old one answered /health.
+# The old daemon holds the API port until it has exited: a daemon started before that would fail
+# to bind while the old one answered /health.
 stop_daemon() {
   local old; old=$(server_pid)
   [ -n "$old" ] || return 0

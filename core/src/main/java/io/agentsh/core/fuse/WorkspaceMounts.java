@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +34,18 @@ public final class WorkspaceMounts implements AutoCloseable {
 
     private final Path baseDir;
     private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
+    private final AtomicInteger deferredReleases = new AtomicInteger();
 
     public WorkspaceMounts(Path baseDir) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Views whose FUSE loop was still serving when they were closed (a process still had a file
+     * or its cwd in them), so their backing directory is released when that loop ends.
+     */
+    int deferredReleases() {
+        return deferredReleases.get();
     }
 
     /** Whether FUSE can be used here: /dev/fuse exists and opens. */
@@ -194,6 +204,11 @@ public final class WorkspaceMounts implements AutoCloseable {
             for (SessionMountNamespace ns : shownIn) {
                 try {
                     NamespaceBind.unbind(ns, workspace);
+                    // A namespace made after the mount also got its own copy of the view at the
+                    // mount point. That copy keeps the FUSE connection, and so the loop, alive
+                    // until the namespace goes: the join below then timed out (2 s on every
+                    // session end and at every daemon stop).
+                    NamespaceBind.unbind(ns, mountPoint);
                 } catch (IOException e) {
                     if (first == null) first = e;
                 }
@@ -228,6 +243,7 @@ public final class WorkspaceMounts implements AutoCloseable {
                 LibC.INSTANCE.close(rootFd);
                 return;
             }
+            deferredReleases.incrementAndGet();
             Thread.ofPlatform().name("fuse-release-" + sessionId).daemon().start(() -> {
                 try {
                     loop.join();

@@ -320,6 +320,16 @@ class WorkspaceViewTest {
         assertFalse(MountTable.isMountPoint(mp));
     }
 
+    @Test void closingEndsTheFuseLoopEvenWhenTheNamespaceWasMadeAfterTheMount() throws Exception {
+        // setUp made the session's namespace after mounting, so it holds a copy of the view at the
+        // mount point; close must detach that copy too, or the loop outlives close().
+        Path mp = view.mountPoint();
+        assertEquals("fuseblk", inSession("stat -f -c %T " + mp).out().trim(), "the namespace has its own copy of the view");
+        view.close();
+        assertEquals(0, mounts.deferredReleases(), "the FUSE loop had ended when close() returned");
+        assertNotEquals("fuseblk", inSession("stat -f -c %T " + ws).out().trim());
+    }
+
     @Test void unmountLeavesNothingBehindAndSweepRemovesStaleMounts() throws Exception {
         Path mp = view.mountPoint();
         assertEquals("fuseblk", inSession("stat -f -c %T .").out().trim(), "the view is over the workspace inside the namespace");
