@@ -7,21 +7,10 @@ set -uo pipefail
 pairs=${1:-10}
 OUT_DIR=${TESTBED_OUT:-/tmp}
 W=/tmp/agentsh-bench; rm -rf "$W"; mkdir -p "$W"
-server_pid() { cat /run/agentsh-testbed-server.pid 2>/dev/null; }
+source /opt/agentsh-testbed/lib/daemon.sh
 restart_daemon() {
-  # The old daemon must be gone first: while it shuts down it still holds the port, the new one
-  # would fail to bind, and the health check below would be answered by the old one.
-  local old; old=$(server_pid)
-  if [ -n "$old" ]; then
-    kill "$old" 2>/dev/null
-    for _ in $(seq 600); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
-    ! kill -0 "$old" 2>/dev/null || { echo "fileops-floor: daemon $old did not stop" >&2; exit 1; }
-  fi
-  JAVA_TOOL_OPTIONS="$1" setsid agentsh server --config /etc/agentsh/config.yaml >>"$OUT_DIR/server.log" 2>&1 </dev/null &
-  local pid=$!
-  echo $pid >/run/agentsh-testbed-server.pid
-  for _ in $(seq 300); do curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null 2>&1 && break; sleep 0.1; done
-  kill -0 $pid 2>/dev/null || { echo "fileops-floor: the daemon did not start (server.log)" >&2; exit 1; }
+  stop_daemon
+  start_daemon "$1"
   # Warm-up as in bench/workload.sh's steady runs: commands, then file loops (JIT, page cache).
   for i in $(seq 300); do bash -c "echo warm $i" </dev/null >/dev/null 2>&1; done
   for _ in 1 2 3 4; do
@@ -34,6 +23,13 @@ ms() { local t0; t0=$(date +%s%N); "$@" </dev/null || echo "FAILED: $*" >&2; ech
 for mode in shipped continue_all; do
   opts=""; [ $mode = shipped ] || opts="-Dagentsh.bench.continue_all=true"
   restart_daemon "$opts"
+  # The switch exists only in the patched build: with it, a sudo the policy denies, exec'd from a
+  # script (so only the supervisor sees it, not the shim's check), gets as far as sudo itself;
+  # without it the execve is refused (126). A row must measure the mode it names.
+  printf 'exec /usr/bin/sudo -n true\n' >"$W/exec-sudo.sh"
+  bash -c "bash $W/exec-sudo.sh" </dev/null >/dev/null 2>&1; rc=$?
+  if [ "$mode" = continue_all ] && [ $rc = 126 ]; then echo "fileops-floor: the daemon still enforces (not the patched build?)" >&2; exit 1; fi
+  if [ "$mode" = shipped ] && [ $rc != 126 ]; then echo "fileops-floor: the shipped daemon let a denied exec through (rc $rc)" >&2; exit 1; fi
   g=""; u=""
   for _ in $(seq "$pairs"); do g="$g $(ms bash -c "$LOOP")"; u="$u $(ms /bin/bash.real -c "$LOOP")"; done
   python3 - "$mode" "$g" "$u" <<'PY'

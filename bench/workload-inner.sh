@@ -101,25 +101,11 @@ measure() {
   for p in "${PHASES[@]}"; do phase "$MODE" "$p" "w_$p"; done
 }
 
-server_pid() { cat /run/agentsh-testbed-server.pid 2>/dev/null; }
+source /opt/agentsh-testbed/lib/daemon.sh
 
 shim_cmd() { agentsh shim "$1" --root / --bash --i-understand-this-modifies-the-host "${@:2}"; }
 ungoverned() { shim_cmd uninstall-shell || { echo "bench: shim uninstall failed" >&2; exit 1; }; }
 governed() { shim_cmd install-shell --shim /usr/bin/agentsh-shell-shim --force || { echo "bench: shim install failed" >&2; exit 1; }; }
-# The old daemon holds the API port until it has exited: a daemon started before that would fail
-# to bind while the old one answered /health.
-stop_daemon() {
-  local old; old=$(server_pid)
-  [ -n "$old" ] || return 0
-  kill "$old" 2>/dev/null
-  for _ in $(seq 600); do kill -0 "$old" 2>/dev/null || return 0; sleep 0.1; done
-  echo "bench: daemon $old did not stop" >&2; exit 1
-}
-start_daemon() {
-  JAVA_TOOL_OPTIONS="$daemon_opts" setsid agentsh server --config /etc/agentsh/config.yaml >>"$OUT_DIR/server.log" 2>&1 </dev/null &
-  echo $! >/run/agentsh-testbed-server.pid
-  for _ in $(seq 300); do curl -fsS -m 1 http://127.0.0.1:18080/health >/dev/null 2>&1 && break; sleep 0.1; done
-}
 
 if [ "$measure_passes" = 1 ]; then
   # --- ungoverned: the original shells back in place (git and others call /bin/sh themselves), no daemon
@@ -128,7 +114,7 @@ if [ "$measure_passes" = 1 ]; then
   say "ungoverned (original shells, no daemon):"
   MODE=ungoverned; warm_up; measure
   # --- governed ------------------------------------------------------------------------------
-  governed; start_daemon
+  governed; start_daemon "$daemon_opts"
   say "governed (shim + daemon, policy bench-realistic):"
   MODE=governed; warm_up; measure
 else
@@ -137,7 +123,7 @@ else
   # passes, which run with the original shells and never reach it.
   stop_daemon
   ungoverned; MODE=ungoverned; warm_up
-  governed; start_daemon; MODE=governed; warm_up
+  governed; start_daemon "$daemon_opts"; MODE=governed; warm_up
   for pass in $(seq "$measure_passes"); do
     ungoverned; say "pass $pass, ungoverned (original shells):"; MODE=ungoverned; measure
     governed; say "pass $pass, governed (shim + daemon, policy bench-realistic):"; MODE=governed; measure
