@@ -7,15 +7,14 @@ import java.nio.file.Path;
 /**
  * Widens the readahead window of a mounted view. The kernel starts a FUSE mount's backing-device
  * readahead at the block layer's default (128 KiB) and the init reply's {@code max_readahead} can
- * only lower it, so with libfuse 2's 128 KiB requests a sequential read had exactly one READ in
- * flight: the reader copied a chunk while the daemon sat idle, then the daemon spliced the next one
- * while the reader waited. With a 1 MiB window the kernel keeps up to eight READs in flight
- * ({@code async_read}), which the multithreaded loop serves while the reader copies.
+ * only lower it. Passthrough files do not use it (the backing file's own readahead applies); it
+ * matters when the daemon serves reads itself (no passthrough), where a 1 MiB window lets the
+ * kernel ask for a whole 1 MiB READ ahead of the reader.
  * ({@code /sys/class/bdi/MAJ:MIN/read_ahead_kb} of the mount's anonymous device; root only.)
  */
 final class FuseReadahead {
-    /** Matches the {@code max_readahead} mount option (FuseTuning). */
-    static final int WINDOW_KIB = FuseTuning.MAX_READAHEAD / 1024;
+    /** Matches the {@code max_readahead} the view asks for at INIT. */
+    static final int WINDOW_KIB = FuseAbi.MAX_IO / 1024;
 
     private FuseReadahead() {}
 

@@ -19,8 +19,9 @@ public interface LibC {
     int O_DIRECTORY = 0200000, O_CLOEXEC = 02000000, O_PATH = 010000000;
     int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     int MNT_DETACH = 2;
+    long MS_NOSUID = 2, MS_NODEV = 4;
     int ENOENT = 2, EIO = 5, EBADF = 9, EACCES = 13, EEXIST = 17, EXDEV = 18, ENOTDIR = 20, EISDIR = 21,
-            EINVAL = 22, ERANGE = 34, ENOSYS = 38, ENOTEMPTY = 39, ENODATA = 61, ENOTSUP = 95, ENOMEM = 12;
+            EINVAL = 22, ERANGE = 34, EINTR = 4, EAGAIN = 11, ENODEV = 19, EPERM = 1, ENOSYS = 38, ENOTEMPTY = 39, ENODATA = 61, ENOTSUP = 95, ENOMEM = 12;
 
     LibC INSTANCE = LibraryLoader.create(LibC.class).load("c");
 
@@ -57,4 +58,19 @@ public interface LibC {
     int lsetxattr(String path, String name, Pointer value, @size_t long size, int flags);
     int lremovexattr(String path, String name);
     int geteuid();
+
+    // the FUSE device and the kernel calls the view's protocol server makes
+    @ssize_t long read(int fd, Pointer buf, @size_t long count);
+    @ssize_t long write(int fd, Pointer buf, @size_t long count);
+    int ioctl(int fd, long request, Pointer arg);
+    int mount(String source, String target, String fstype, long flags, String data);
+    int statx(int dirfd, String path, int flags, int mask, @Out Pointer buf);
+    int dup(int fd);
+    Pointer fdopendir(int fd);
+    Pointer readdir64(Pointer dir);
+    void rewinddir(Pointer dir);
+    int closedir(Pointer dir);
+    int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+    int fchmod(int fd, int mode);
+    int futimens(int fd, @In Pointer times);
 }

@@ -1,60 +1,61 @@
 package io.agentsh.core.fuse;
 
+import io.agentsh.core.fuse.NodeTable.DeferredDelete;
+import io.agentsh.core.fuse.NodeTable.Node;
+import io.agentsh.core.fuse.OpenFiles.Handle;
 import io.agentsh.core.trash.SoftDeleter;
 import io.agentsh.policy.Decision;
 import io.agentsh.policy.FileOperation;
 import io.agentsh.policy.Verdict;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import jnr.ffi.Pointer;
-import jnr.ffi.Struct;
-import jnr.ffi.types.mode_t;
-import jnr.ffi.types.off_t;
-import jnr.ffi.types.size_t;
-import ru.serce.jnrfuse.FuseFillDir;
-import ru.serce.jnrfuse.FuseStubFS;
-import ru.serce.jnrfuse.struct.FileStat;
-import ru.serce.jnrfuse.struct.FuseFileInfo;
-import ru.serce.jnrfuse.struct.Statvfs;
-import ru.serce.jnrfuse.struct.Timespec;
 
 /**
- * The per-session view of a workspace: a pass-through of the backing directory (served from an fd
- * opened before mounting, so the view may shadow the same path) in which every operation is
- * decided by the session's file policy on the real path (deny: EACCES), and destructive ones
- * (unlink, rmdir, rename over an existing name) go to the trash under {@code soft_delete}.
+ * The per-session view of a workspace, one handler per FUSE operation: a pass-through of the
+ * backing directory (served from an fd opened before mounting, so the view may shadow the same
+ * path) in which every operation is decided by the session's file policy on the real path (deny:
+ * EACCES), and destructive ones (unlink, rmdir, rename over an existing name) go to the trash
+ * under {@code soft_delete}. Opened files are handed to the kernel for passthrough where it can:
+ * their reads and writes then never reach the daemon.
  *
  * <p>Not done here, on purpose: truncation (O_TRUNC, truncate) is a write, checked as such, and
  * not diverted, as in the reference.
  */
-final class WorkspaceFs extends FuseStubFS {
+final class WorkspaceFs {
     private static final LibC C = LibC.INSTANCE;
-    private static final int FUSE_BUF_IS_FD = 1 << 1, FUSE_BUF_FD_SEEK = 1 << 2;
+    private static final int UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
+    private static final int O_NOCTTY = 0400;
+    /** What a soft-deleted file that is still open waits as (hidden from the view) until its last close. */
+    private static final String STAND_IN_PREFIX = ".agentsh-deleted-";
+    private static final Pattern STAND_IN = Pattern.compile(Pattern.quote(STAND_IN_PREFIX) + "[0-9a-f]{16}");
 
     private final String sessionId;
     private final String workspace;      // the real path, as policies and the trash name it
     private final int rootFd;            // the backing directory, opened before the mount
-    private final String procRoot;       // /proc/self/fd/<rootFd>: the backing dir for Java NIO
+    private final String procRoot;       // /proc/self/fd/<rootFd>: the backing dir for path-only calls
     private final FilePolicy policy;
     private final AuditMode auditMode;
     private final SoftDeleter softDeleter;
     private final FuseEventSink events;
     private final Set<String> hidden;    // relative paths the view does not show (a trash kept inside the workspace)
     private final boolean root = C.geteuid() == 0;
-    /** Files libfuse has hidden (renamed to .fuse_hiddenNNN) because they were deleted while open, by hidden path. */
-    private final Map<String, HiddenByLibfuse> hiddenByLibfuse = new ConcurrentHashMap<>();
-
-    /** What a hidden file really was, and the delete verdict decided on that name when it was hidden. */
-    private record HiddenByLibfuse(String originalPath, Verdict verdict) {}
-
-    private static final Pattern LIBFUSE_HIDDEN_NAME = Pattern.compile("\\.fuse_hidden[0-9a-f]{16}");
+    private final NodeTable nodes = new NodeTable();
+    private final OpenFiles files = new OpenFiles();
+    private FuseDevice device;
+    private Executor slow;               // work that must not hold up the request loop (trash moves)
+    private volatile boolean passthrough;
 
     WorkspaceFs(String sessionId, Path workspace, int rootFd, FilePolicy policy, AuditMode auditMode,
                 SoftDeleter softDeleter, FuseEventSink events, Set<String> hidden) {
@@ -69,78 +70,155 @@ final class WorkspaceFs extends FuseStubFS {
         this.hidden = Set.copyOf(hidden);
     }
 
+    /** Called once by the session, before any request. */
+    void attach(FuseDevice device, Executor slow) {
+        this.device = device;
+        this.slow = slow;
+    }
+
+    /** Called by the session after INIT: whether opened files may be handed to the kernel. */
+    void passthrough(boolean on) {
+        this.passthrough = on;
+    }
+
+    boolean passthrough() { return passthrough; }
+
     // ---- paths and decisions -------------------------------------------------------------
 
-    private static String rel(String path) {
-        return path.equals("/") ? "." : path.substring(1);
+    private static String child(String parentRel, String name) {
+        return parentRel.equals(".") ? name : parentRel + "/" + name;
     }
 
-    private String real(String path) {
-        return path.equals("/") ? workspace : workspace + path;
+    private String real(String rel) {
+        return rel.equals(".") ? workspace : workspace + "/" + rel;
     }
 
-    private boolean isHidden(String path) {
+    private String backing(String rel) {
+        return rel.equals(".") ? procRoot : procRoot + "/" + rel;
+    }
+
+    private boolean isHidden(String rel) {
+        int slash = rel.lastIndexOf('/');
+        if (STAND_IN.matcher(rel).region(slash + 1, rel.length()).matches()) return true;
         if (hidden.isEmpty()) return false;
-        String r = rel(path);
-        for (String h : hidden) if (r.equals(h) || r.startsWith(h + "/")) return true;
+        for (String h : hidden) if (rel.equals(h) || rel.startsWith(h + "/")) return true;
         return false;
     }
 
     /** 0 when allowed, else -EACCES (approvals are not wired into the view: they fail closed). */
-    private int check(String path, FileOperation op) {
-        Verdict v = policy.check(real(path), op);
+    private int check(String rel, FileOperation op) {
+        Verdict v = policy.check(real(rel), op);
         if (v.isAllowed()) return 0;
-        events.blocked(sessionId, real(path), op, v);
+        events.blocked(sessionId, real(rel), op, v);
         return -LibC.EACCES;
     }
 
     private static int err(long rc) { return rc < 0 ? -LibC.errno() : (int) rc; }
 
-    // ---- metadata ------------------------------------------------------------------------
+    private Node node(FuseRequest r) { return nodes.get(r.nodeId()); }
 
-    @Override public int getattr(String path, FileStat stat) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.STAT);
-        if (d != 0) return d;
-        return err(C.fstatat(rootFd, rel(path), Struct.getMemory(stat), LibC.AT_SYMLINK_NOFOLLOW));
+    /** The node's path, or null when it has none any more (the caller answers ENOENT). */
+    private String pathOf(Node n) { return n == null ? null : nodes.path(n); }
+
+    // ---- names and attributes ------------------------------------------------------------
+
+    void lookup(FuseRequest r, FuseReply out) {
+        Node parent = node(r);
+        String prel = pathOf(parent);
+        if (prel == null) { out.error(r.unique(), LibC.ENOENT); return; }
+        String name = r.name(0);
+        String rel = child(prel, name);
+        if (isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.STAT);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        replyEntry(r.unique(), out, parent, name, rel, -1);
     }
 
-    @Override public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
-        return err(C.fstat((int) fi.fh.get(), Struct.getMemory(stat)));
+    /** Stats {@code rel} (or {@code fd}), records the node and sends the entry. */
+    private void replyEntry(long unique, FuseReply out, Node parent, String name, String rel, int fd) {
+        int rc = fd >= 0 ? Statx.of(fd, out.scratch) : Statx.at(rootFd, rel, out.scratch);
+        if (rc < 0) { out.status(unique, rc); return; }
+        Node n = nodes.lookedUp(parent, name, Statx.ino(out.scratch));
+        out.entry(unique, n.id, out.scratch);
     }
 
-    @Override public int readlink(String path, Pointer buf, @size_t long size) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.READLINK);
-        if (d != 0) return d;
-        long n = C.readlinkat(rootFd, rel(path), buf, size - 1);
-        if (n < 0) return -LibC.errno();
-        buf.putByte(n, (byte) 0);
-        return 0;
+    void forget(FuseRequest r) {
+        nodes.forget(r.nodeId(), r.u64(0));
     }
 
-    @Override public int chmod(String path, @mode_t long mode) {
-        int d = check(path, FileOperation.CHMOD);
-        if (d != 0) return d;
-        return err(C.fchmodat(rootFd, rel(path), (int) (mode & 07777), 0));
+    void batchForget(FuseRequest r) {
+        int count = r.u32(0);
+        for (int i = 0; i < count; i++) nodes.forget(r.u64(8 + 16 * i), r.u64(16 + 16 * i));
     }
 
-    @Override public int chown(String path, long uid, long gid) {
-        int d = check(path, FileOperation.CHOWN);
-        if (d != 0) return d;
-        return err(C.fchownat(rootFd, rel(path), (int) uid, (int) gid, LibC.AT_SYMLINK_NOFOLLOW));
+    void getattr(FuseRequest r, FuseReply out) {
+        Handle h = (r.u32(0) & FuseAbi.GETATTR_FH) != 0 ? files.get(r.u64(8)) : null;
+        Node n = node(r);
+        String rel = pathOf(n);
+        // fstat of a file deleted while open comes without a handle: answer from one of its opens
+        if (h == null && rel == null && n != null) h = files.anyOf(n);
+        int rc;
+        if (h != null) {
+            rc = Statx.of(h.fd, out.scratch);
+        } else {
+            if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+            rc = check(rel, FileOperation.STAT);
+            if (rc == 0) rc = Statx.at(rootFd, rel, out.scratch);
+        }
+        if (rc < 0) out.status(r.unique(), rc);
+        else out.attr(r.unique(), out.scratch);
     }
 
-    @Override public int utimens(String path, Timespec[] timespec) {
-        int d = check(path, FileOperation.WRITE);
-        if (d != 0) return d;
-        return err(C.utimensat(rootFd, rel(path), Struct.getMemory(timespec[0]), LibC.AT_SYMLINK_NOFOLLOW));
+    void setattr(FuseRequest r, FuseReply out) {
+        int valid = r.u32(0);
+        Handle h = (valid & FuseAbi.FATTR_FH) != 0 ? files.get(r.u64(8)) : null;
+        Node n = node(r);
+        String rel = pathOf(n);
+        if (h == null && rel == null && n != null) h = files.anyOf(n);
+        if (rel == null && h == null) { out.error(r.unique(), LibC.ENOENT); return; }
+        if (rel != null && isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int rc = 0;
+        if ((valid & FuseAbi.FATTR_MODE) != 0) {
+            int mode = r.u32(68) & 07777;
+            rc = rel != null ? check(rel, FileOperation.CHMOD) : 0;
+            if (rc == 0) rc = err(rel != null ? C.fchmodat(rootFd, rel, mode, 0) : C.fchmod(h.fd, mode));
+        }
+        if (rc == 0 && (valid & (FuseAbi.FATTR_UID | FuseAbi.FATTR_GID)) != 0) {
+            int uid = (valid & FuseAbi.FATTR_UID) != 0 ? r.u32(76) : -1;
+            int gid = (valid & FuseAbi.FATTR_GID) != 0 ? r.u32(80) : -1;
+            rc = rel != null ? check(rel, FileOperation.CHOWN) : 0;
+            if (rc == 0) {
+                rc = err(rel != null ? C.fchownat(rootFd, rel, uid, gid, LibC.AT_SYMLINK_NOFOLLOW) : C.fchown(h.fd, uid, gid));
+            }
+        }
+        if (rc == 0 && (valid & FuseAbi.FATTR_SIZE) != 0) rc = truncate(rel, h, r.u64(16));
+        int times = FuseAbi.FATTR_ATIME | FuseAbi.FATTR_MTIME | FuseAbi.FATTR_ATIME_NOW | FuseAbi.FATTR_MTIME_NOW;
+        if (rc == 0 && (valid & times) != 0) {
+            rc = rel != null ? check(rel, FileOperation.WRITE) : 0;
+            if (rc == 0) {
+                Pointer ts = out.scratch.slice(Statx.SIZE_OF);
+                putTime(ts, 0, valid, FuseAbi.FATTR_ATIME, FuseAbi.FATTR_ATIME_NOW, r.u64(32), r.u32(56));
+                putTime(ts, 16, valid, FuseAbi.FATTR_MTIME, FuseAbi.FATTR_MTIME_NOW, r.u64(40), r.u32(60));
+                rc = err(h != null ? C.futimens(h.fd, ts) : C.utimensat(rootFd, rel, ts, LibC.AT_SYMLINK_NOFOLLOW));
+            }
+        }
+        if (rc == 0) rc = h != null ? Statx.of(h.fd, out.scratch) : Statx.at(rootFd, rel, out.scratch);
+        if (rc < 0) out.status(r.unique(), rc);
+        else out.attr(r.unique(), out.scratch);
     }
 
-    @Override public int truncate(String path, @off_t long size) {
-        int d = check(path, FileOperation.WRITE);
+    private static void putTime(Pointer ts, int off, int valid, int set, int now, long sec, int nsec) {
+        if ((valid & now) != 0) { ts.putLong(off, 0); ts.putLong(off + 8, UTIME_NOW); }
+        else if ((valid & set) != 0) { ts.putLong(off, sec); ts.putLong(off + 8, nsec); }
+        else { ts.putLong(off, 0); ts.putLong(off + 8, UTIME_OMIT); }
+    }
+
+    /** Through the caller's open file (already checked as a write when opened), else by path, checked as a write. */
+    private int truncate(String rel, Handle h, long size) {
+        if (h != null) return err(C.ftruncate(h.fd, size));
+        int d = check(rel, FileOperation.WRITE);
         if (d != 0) return d;
-        int fd = C.openat(rootFd, rel(path), LibC.O_WRONLY | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
+        int fd = C.openat(rootFd, rel, LibC.O_WRONLY | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
         if (fd < 0) return -LibC.errno();
         try {
             return err(C.ftruncate(fd, size));
@@ -149,248 +227,473 @@ final class WorkspaceFs extends FuseStubFS {
         }
     }
 
-    @Override public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
-        return err(C.ftruncate((int) fi.fh.get(), size));
+    void readlink(FuseRequest r, FuseReply out) {
+        String rel = pathOf(node(r));
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.READLINK);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        long n = C.readlinkat(rootFd, rel, out.buf.slice(FuseReply.BODY), FuseReply.bodyCapacity());
+        if (n < 0) out.error(r.unique(), LibC.errno());
+        else out.send(r.unique(), (int) n);
     }
 
-    @Override public int access(String path, int mask) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.ACCESS);
-        if (d != 0) return d;
-        return err(C.faccessat(rootFd, rel(path), mask, 0));
+    void access(FuseRequest r, FuseReply out) {
+        String rel = pathOf(node(r));
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.ACCESS);
+        out.status(r.unique(), d != 0 ? d : err(C.faccessat(rootFd, rel, r.u32(0), 0)));
     }
 
-    @Override public int statfs(String path, Statvfs stbuf) {
-        return err(C.fstatvfs(rootFd, Struct.getMemory(stbuf)));
+    void statfs(FuseRequest r, FuseReply out) {
+        Pointer s = out.scratch;
+        if (C.fstatvfs(rootFd, s) != 0) { out.error(r.unique(), LibC.errno()); return; }
+        int b = FuseReply.BODY;
+        out.buf.putLong(b, s.getLong(16));        // blocks
+        out.buf.putLong(b + 8, s.getLong(24));    // bfree
+        out.buf.putLong(b + 16, s.getLong(32));   // bavail
+        out.buf.putLong(b + 24, s.getLong(40));   // files
+        out.buf.putLong(b + 32, s.getLong(48));   // ffree
+        out.buf.putInt(b + 40, (int) s.getLong(0));    // bsize
+        out.buf.putInt(b + 44, (int) s.getLong(80));   // namelen
+        out.buf.putInt(b + 48, (int) s.getLong(8));    // frsize
+        for (int i = 52; i < FuseAbi.STATFS_OUT; i += 4) out.buf.putInt(b + i, 0);
+        out.send(r.unique(), FuseAbi.STATFS_OUT);
     }
 
-    // ---- files ---------------------------------------------------------------------------
+    // ---- new names -----------------------------------------------------------------------
 
-    @Override public int open(String path, FuseFileInfo fi) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int flags = fi.flags.get();
+    /** The parent's path and the new name's path, or null after answering the error. */
+    private String newName(FuseRequest r, FuseReply out, Node parent, String name, FileOperation op) {
+        String prel = pathOf(parent);
+        if (prel == null) { out.error(r.unique(), LibC.ENOENT); return null; }
+        String rel = child(prel, name);
+        if (isHidden(rel)) { out.error(r.unique(), LibC.EACCES); return null; }
+        int d = check(rel, op);
+        if (d != 0) { out.status(r.unique(), d); return null; }
+        return rel;
+    }
+
+    void mkdir(FuseRequest r, FuseReply out) {
+        Node parent = node(r);
+        String name = r.name(8);
+        String rel = newName(r, out, parent, name, FileOperation.MKDIR);
+        if (rel == null) return;
+        int rc = err(C.mkdirat(rootFd, rel, r.u32(0) & 07777));
+        if (rc < 0) { out.status(r.unique(), rc); return; }
+        giveToCaller(r, -1, rel);
+        replyEntry(r.unique(), out, parent, name, rel, -1);
+    }
+
+    void mknod(FuseRequest r, FuseReply out) {
+        Node parent = node(r);
+        String name = r.name(16);
+        String rel = newName(r, out, parent, name, FileOperation.MKNOD);
+        if (rel == null) return;
+        int rc = err(C.mknodat(rootFd, rel, r.u32(0), glibcDev(r.u32(4))));
+        if (rc < 0) { out.status(r.unique(), rc); return; }
+        giveToCaller(r, -1, rel);
+        replyEntry(r.unique(), out, parent, name, rel, -1);
+    }
+
+    /** The kernel's new_encode_dev() value as glibc's dev_t (makedev). */
+    private static long glibcDev(int rdev) {
+        long major = (rdev & 0xfff00) >>> 8;
+        long minor = (rdev & 0xff) | ((rdev >>> 12) & 0xfff00);
+        return ((major & 0xfffff000L) << 32) | ((major & 0xfff) << 8) | ((minor & 0xffffff00L) << 12) | (minor & 0xff);
+    }
+
+    void symlink(FuseRequest r, FuseReply out) {
+        Node parent = node(r);
+        String name = r.name(0);
+        String target = r.name(r.after(0));
+        String rel = newName(r, out, parent, name, FileOperation.SYMLINK);
+        if (rel == null) return;
+        int rc = err(C.symlinkat(target, rootFd, rel));
+        if (rc < 0) { out.status(r.unique(), rc); return; }
+        giveToCaller(r, -1, rel);
+        replyEntry(r.unique(), out, parent, name, rel, -1);
+    }
+
+    void link(FuseRequest r, FuseReply out) {
+        Node parent = node(r);
+        String oldRel = pathOf(nodes.get(r.u64(0)));
+        if (oldRel == null || isHidden(oldRel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        String name = r.name(8);
+        String rel = newName(r, out, parent, name, FileOperation.LINK);
+        if (rel == null) return;
+        int rc = err(C.linkat(rootFd, oldRel, rootFd, rel, 0));
+        if (rc < 0) { out.status(r.unique(), rc); return; }
+        replyEntry(r.unique(), out, parent, name, rel, -1);
+    }
+
+    /** New nodes belong to the process that made them, not to the daemon. */
+    private void giveToCaller(FuseRequest r, int fd, String rel) {
+        if (!root) return;
+        int uid = r.uid(), gid = r.gid();
+        if (uid == 0 && gid == 0) return;
+        if (fd >= 0) C.fchown(fd, uid, gid);
+        else C.fchownat(rootFd, rel, uid, gid, LibC.AT_SYMLINK_NOFOLLOW);
+    }
+
+    // ---- open files ----------------------------------------------------------------------
+
+    void open(FuseRequest r, FuseReply out) {
+        Node n = node(r);
+        String rel = pathOf(n);
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int flags = r.u32(0);
         boolean writes = (flags & LibC.O_ACCMODE) != LibC.O_RDONLY || (flags & (LibC.O_TRUNC | LibC.O_APPEND)) != 0;
-        int d = check(path, writes ? FileOperation.WRITE : FileOperation.OPEN);
-        if (d != 0) return d;
-        int fd = C.openat(rootFd, rel(path), (flags & ~LibC.O_CREAT) | LibC.O_CLOEXEC, 0);
-        if (fd < 0) return -LibC.errno();
-        fi.fh.set(fd);
-        return 0;
+        int d = check(rel, writes ? FileOperation.WRITE : FileOperation.OPEN);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        int fd = C.openat(rootFd, rel, (flags & ~(LibC.O_CREAT | LibC.O_EXCL | O_NOCTTY)) | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
+        if (fd < 0) { out.error(r.unique(), LibC.errno()); return; }
+        Handle h = opened(n, fd, out.scratch);
+        out.open(r.unique(), h.fh, h.backingId > 0 ? FuseAbi.FOPEN_PASSTHROUGH : 0, h.backingId);
     }
 
-    @Override public int create(String path, @mode_t long mode, FuseFileInfo fi) {
-        if (isHidden(path)) return -LibC.EACCES;
-        int d = check(path, FileOperation.CREATE);
-        if (d != 0) return d;
-        int fd = C.openat(rootFd, rel(path), fi.flags.get() | LibC.O_CREAT | LibC.O_CLOEXEC, (int) (mode & 07777));
-        if (fd < 0) return -LibC.errno();
-        giveToCaller(fd, null);
-        fi.fh.set(fd);
-        return 0;
+    void create(FuseRequest r, FuseReply out) {
+        Node parent = node(r);
+        String name = r.name(16);
+        String rel = newName(r, out, parent, name, FileOperation.CREATE);
+        if (rel == null) return;
+        int flags = (r.u32(0) & ~O_NOCTTY) | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW;
+        int fd = C.openat(rootFd, rel, flags, r.u32(4) & 07777);
+        if (fd < 0) { out.error(r.unique(), LibC.errno()); return; }
+        giveToCaller(r, fd, rel);
+        int rc = Statx.of(fd, out.scratch);
+        if (rc < 0) { C.close(fd); out.status(r.unique(), rc); return; }
+        Node n = nodes.lookedUp(parent, name, Statx.ino(out.scratch));
+        // statx first: opened() borrows the scratch memory's tail for the ioctl, not the attributes
+        Handle h = opened(n, fd, out.scratch.slice(Statx.SIZE_OF));
+        out.create(r.unique(), n.id, out.scratch, h.fh, h.backingId > 0 ? FuseAbi.FOPEN_PASSTHROUGH : 0, h.backingId);
     }
 
-    @Override public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        return err(C.pread((int) fi.fh.get(), buf, size, offset));
+    /** Records an open file and, with passthrough, the backing file its node shares. */
+    private Handle opened(Node n, int fd, Pointer scratch) {
+        int backing = 0;
+        synchronized (n) {
+            n.opens++;
+            if (passthrough) {
+                if (n.backingUsers > 0) {
+                    backing = n.backingId;
+                    n.backingUsers++;
+                } else {
+                    int id = device.openBacking(fd, scratch);
+                    if (id > 0) {
+                        n.backingId = backing = id;
+                        n.backingUsers = 1;
+                    } else if (id == -LibC.EPERM) {
+                        passthrough = false;   // not allowed here (no CAP_SYS_ADMIN): serve reads and writes ourselves
+                    }
+                }
+            }
+        }
+        return files.add(fd, n, backing);
+    }
+
+    void read(FuseRequest r, FuseReply out) {
+        Handle h = files.get(r.u64(0));
+        if (h == null) { out.error(r.unique(), LibC.EBADF); return; }
+        long size = Math.min(r.u32(16) & 0xffffffffL, FuseReply.bodyCapacity());
+        long n = C.pread(h.fd, out.buf.slice(FuseReply.BODY), size, r.u64(8));
+        if (n < 0) out.error(r.unique(), LibC.errno());
+        else out.send(r.unique(), (int) n);
+    }
+
+    void write(FuseRequest r, FuseReply out) {
+        Handle h = files.get(r.u64(0));
+        if (h == null) { out.error(r.unique(), LibC.EBADF); return; }
+        long n = C.pwrite(h.fd, r.slice(40), r.u32(16) & 0xffffffffL, r.u64(8));
+        if (n < 0) out.error(r.unique(), LibC.errno());
+        else out.count(r.unique(), n);
+    }
+
+    void fsync(FuseRequest r, FuseReply out) {
+        Handle h = files.get(r.u64(0));
+        if (h == null) { out.error(r.unique(), LibC.EBADF); return; }
+        boolean data = (r.u32(8) & FuseAbi.FSYNC_FDATASYNC) != 0;
+        out.status(r.unique(), err(data ? C.fdatasync(h.fd) : C.fsync(h.fd)));
+    }
+
+    void fallocate(FuseRequest r, FuseReply out) {
+        Handle h = files.get(r.u64(0));
+        if (h == null) { out.error(r.unique(), LibC.EBADF); return; }
+        out.status(r.unique(), err(C.fallocate(h.fd, r.u32(24), r.u64(8), r.u64(16))));
+    }
+
+    void release(FuseRequest r, FuseReply out) {
+        Handle h = files.remove(r.u64(0));
+        if (h != null) closeHandle(h, out.scratch);
+        out.send(r.unique(), 0);
+    }
+
+    private void closeHandle(Handle h, Pointer scratch) {
+        C.close(h.fd);
+        Node n = h.node;
+        DeferredDelete due = null;
+        synchronized (n) {
+            if (h.backingId > 0 && --n.backingUsers == 0) {
+                device.closeBacking(n.backingId, scratch);
+                n.backingId = 0;
+            }
+            if (--n.opens == 0 && n.deferredDelete != null) {
+                due = n.deferredDelete;
+                n.deferredDelete = null;
+            }
+        }
+        if (due != null) {
+            DeferredDelete d = due;
+            slow.execute(() -> {
+                String dir = pathOf(d.dir());
+                if (dir != null) quarantine(child(dir, d.standIn()), d.originalPath(), d.verdict());
+            });
+        }
+    }
+
+    // ---- extended attributes: passed through (on the backing path, never following a final symlink) ----
+
+    void getxattr(FuseRequest r, FuseReply out) {
+        String rel = pathOf(node(r));
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.READ);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        long size = r.u32(0) & 0xffffffffL;
+        String name = r.name(8);
+        if (size == 0) {
+            long n = C.lgetxattr(backing(rel), name, null, 0);
+            if (n < 0) out.error(r.unique(), LibC.errno());
+            else out.count(r.unique(), n);
+        } else {
+            long n = C.lgetxattr(backing(rel), name, out.buf.slice(FuseReply.BODY), Math.min(size, FuseReply.bodyCapacity()));
+            if (n < 0) out.error(r.unique(), LibC.errno());
+            else out.send(r.unique(), (int) n);
+        }
+    }
+
+    void listxattr(FuseRequest r, FuseReply out) {
+        String rel = pathOf(node(r));
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.READ);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        long size = r.u32(0) & 0xffffffffL;
+        if (size == 0) {
+            long n = C.llistxattr(backing(rel), null, 0);
+            if (n < 0) out.error(r.unique(), LibC.errno());
+            else out.count(r.unique(), n);
+        } else {
+            long n = C.llistxattr(backing(rel), out.buf.slice(FuseReply.BODY), Math.min(size, FuseReply.bodyCapacity()));
+            if (n < 0) out.error(r.unique(), LibC.errno());
+            else out.send(r.unique(), (int) n);
+        }
+    }
+
+    void setxattr(FuseRequest r, FuseReply out) {
+        String rel = pathOf(node(r));
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.WRITE);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        long size = r.u32(0) & 0xffffffffL;
+        String name = r.name(8);
+        out.status(r.unique(), err(C.lsetxattr(backing(rel), name, r.slice(r.after(8)), size, r.u32(4))));
+    }
+
+    void removexattr(FuseRequest r, FuseReply out) {
+        String rel = pathOf(node(r));
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.WRITE);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        out.status(r.unique(), err(C.lremovexattr(backing(rel), r.name(0))));
+    }
+
+    // ---- directories ---------------------------------------------------------------------
+
+    void opendir(FuseRequest r, FuseReply out) {
+        Node n = node(r);
+        String rel = pathOf(n);
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
+        int d = check(rel, FileOperation.LIST);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        int fd = C.openat(rootFd, rel, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) { out.error(r.unique(), LibC.errno()); return; }
+        Handle h = files.add(fd, n, 0);
+        out.open(r.unique(), h.fh, 0, 0);
+    }
+
+    void readdir(FuseRequest r, FuseReply out) {
+        Handle h = files.get(r.u64(0));
+        if (h == null) { out.error(r.unique(), LibC.EBADF); return; }
+        long offset = r.u64(8);
+        int size = (int) Math.min(r.u32(16) & 0xffffffffL, FuseReply.bodyCapacity());
+        List<OpenFiles.DirEntry> entries = h.entries;
+        if (offset == 0 || entries == null) {
+            String rel = pathOf(h.node);
+            entries = list(h.fd, rel);
+            if (entries == null) { out.error(r.unique(), LibC.EIO); return; }
+            h.entries = entries;
+        }
+        int at = 0;
+        for (long i = offset; i < entries.size(); i++) {
+            OpenFiles.DirEntry e = entries.get((int) i);
+            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            int rec = (FuseAbi.DIRENT_NAME + name.length + 7) & ~7;
+            if (at + rec > size) break;
+            int b = FuseReply.BODY + at;
+            out.buf.putLong(b, e.ino());
+            out.buf.putLong(b + 8, i + 1);
+            out.buf.putInt(b + 16, name.length);
+            out.buf.putInt(b + 20, e.type());
+            out.buf.put(b + 24, name, 0, name.length);
+            for (int pad = FuseAbi.DIRENT_NAME + name.length; pad < rec; pad++) out.buf.putByte(b + pad, (byte) 0);
+            at += rec;
+        }
+        out.send(r.unique(), at);
+    }
+
+    /** The directory's entries (dirent64: d_ino, d_off, d_reclen, d_type, d_name), without what the view hides. */
+    private List<OpenFiles.DirEntry> list(int dirFd, String rel) {
+        int dup = C.dup(dirFd);
+        if (dup < 0) return null;
+        Pointer dir = C.fdopendir(dup);
+        if (dir == null) { C.close(dup); return null; }
+        try {
+            C.rewinddir(dir);
+            List<OpenFiles.DirEntry> out = new ArrayList<>();
+            for (Pointer e = C.readdir64(dir); e != null; e = C.readdir64(dir)) {
+                String name = e.getString(19, 256, StandardCharsets.UTF_8);
+                if (rel != null && !name.equals(".") && !name.equals("..") && isHidden(child(rel, name))) continue;
+                out.add(new OpenFiles.DirEntry(e.getLong(0), e.getByte(18) & 0xff, name));
+            }
+            return out;
+        } finally {
+            C.closedir(dir);
+        }
+    }
+
+    void releasedir(FuseRequest r, FuseReply out) {
+        Handle h = files.remove(r.u64(0));
+        if (h != null) C.close(h.fd);
+        out.send(r.unique(), 0);
+    }
+
+    void fsyncdir(FuseRequest r, FuseReply out) {
+        fsync(r, out);
+    }
+
+    // ---- destructive operations ----------------------------------------------------------
+
+    void unlink(FuseRequest r, FuseReply out, boolean dir) {
+        Node parent = node(r);
+        String prel = pathOf(parent);
+        if (prel == null) { out.error(r.unique(), LibC.ENOENT); return; }
+        String name = r.name(0);
+        String rel = child(prel, name);
+        if (isHidden(rel)) { out.error(r.unique(), LibC.EACCES); return; }
+        FileOperation op = dir ? FileOperation.RMDIR : FileOperation.DELETE;
+        Verdict v = policy.check(real(rel), op);
+        if (!v.isAllowed()) {
+            events.blocked(sessionId, real(rel), op, v);
+            out.error(r.unique(), LibC.EACCES);
+            return;
+        }
+        switch (modeFor(v)) {
+            case SOFT_BLOCK -> out.error(r.unique(), LibC.EACCES);
+            case SOFT_DELETE -> {
+                if (dir && !isEmptyDir(rel)) { out.error(r.unique(), LibC.ENOTEMPTY); return; }   // rmdir keeps its meaning
+                long unique = r.unique();
+                if (deferIfOpen(parent, name, rel, v)) { out.send(unique, 0); return; }
+                slow.execute(() -> {
+                    int rc = quarantine(rel, real(rel), v);
+                    if (rc == 0) nodes.removed(parent, name);
+                    FuseReply.of(device).status(unique, rc);
+                });
+            }
+            default -> {
+                int rc = err(C.unlinkat(rootFd, rel, dir ? LibC.AT_REMOVEDIR : 0));
+                if (rc == 0) nodes.removed(parent, name);
+                out.status(r.unique(), rc);
+            }
+        }
     }
 
     /**
-     * Answers a read with the backing fd itself (a fuse_bufvec of one FUSE_BUF_IS_FD buffer):
-     * libfuse moves the bytes from the backing file to /dev/fuse (splice where it can) without the
-     * data ever passing through Java. libfuse frees the vector.
+     * A soft-deleted file that is still open in the view goes to the trash at its last close, so
+     * that what its holders write until then is what the trash keeps (and restores). Until then
+     * it waits under a stand-in name the view hides. False if the file is not open.
      */
-    @Override public int read_buf(String path, Pointer bufp, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        Pointer v = C.malloc(64);
-        if (v == null) return -LibC.ENOMEM;
-        v.putLong(0, 1);                 // count
-        v.putLong(8, 0);                 // idx
-        v.putLong(16, 0);                // off
-        v.putLong(24, size);             // buf[0].size
-        v.putLong(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);   // flags (enum, then padding)
-        v.putLong(40, 0);                // mem = NULL
-        v.putLong(48, fi.fh.get() & 0xffffffffL);           // fd (int, then padding)
-        v.putLong(56, offset);           // pos
-        bufp.putPointer(0, v);
-        return 0;
-    }
-
-    @Override public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
-        return err(C.pwrite((int) fi.fh.get(), buf, size, offset));
-    }
-
-    // No flush(): writes go to the backing fd synchronously, so there is nothing to flush on close,
-    // and leaving it unimplemented makes the kernel stop sending FLUSH (one round trip less per close).
-
-    @Override public int release(String path, FuseFileInfo fi) {
-        C.close((int) fi.fh.get());
-        return 0;
-    }
-
-    @Override public int fsync(String path, int isdatasync, FuseFileInfo fi) {
-        int fd = (int) fi.fh.get();
-        return err(isdatasync != 0 ? C.fdatasync(fd) : C.fsync(fd));
-    }
-
-    @Override public int fallocate(String path, int mode, @off_t long off, @off_t long length, FuseFileInfo fi) {
-        return err(C.fallocate((int) fi.fh.get(), mode, off, length));
-    }
-
-    @Override public int mknod(String path, @mode_t long mode, @jnr.ffi.types.dev_t long rdev) {
-        if (isHidden(path)) return -LibC.EACCES;
-        int d = check(path, FileOperation.MKNOD);
-        if (d != 0) return d;
-        int rc = C.mknodat(rootFd, rel(path), (int) mode, rdev);
-        if (rc == 0) giveToCaller(-1, rel(path));
-        return err(rc);
-    }
-
-    // ---- directories and names -----------------------------------------------------------
-
-    @Override public int opendir(String path, FuseFileInfo fi) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        return check(path, FileOperation.LIST);
-    }
-
-    @Override public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
-        String dir = path.equals("/") ? procRoot : procRoot + path;
-        filler.apply(buf, ".", null, 0);
-        filler.apply(buf, "..", null, 0);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(dir))) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (!hidden.isEmpty() && isHidden(path.equals("/") ? "/" + name : path + "/" + name)) continue;
-                if (filler.apply(buf, name, null, 0) != 0) break;
-            }
-            return 0;
-        } catch (NoSuchFileException e) {
-            return -LibC.ENOENT;
-        } catch (IOException e) {
-            return -LibC.EIO;
+    private boolean deferIfOpen(Node parent, String name, String rel, Verdict v) {
+        Node victim = nodes.child(parent, name);
+        if (victim == null) return false;
+        synchronized (victim) {
+            if (victim.opens == 0) return false;
+            String standIn = STAND_IN_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            int slash = rel.lastIndexOf('/');
+            String standInRel = slash < 0 ? standIn : rel.substring(0, slash + 1) + standIn;
+            if (C.renameat2(rootFd, rel, rootFd, standInRel, FuseAbi.RENAME_NOREPLACE) != 0) return false;
+            victim.deferredDelete = new DeferredDelete(parent, standIn, real(rel), v);
         }
+        nodes.removed(parent, name);
+        return true;
     }
 
-    @Override public int mkdir(String path, @mode_t long mode) {
-        if (isHidden(path)) return -LibC.EACCES;
-        int d = check(path, FileOperation.MKDIR);
-        if (d != 0) return d;
-        int rc = C.mkdirat(rootFd, rel(path), (int) (mode & 07777));
-        if (rc == 0) giveToCaller(-1, rel(path));
-        return err(rc);
-    }
-
-    @Override public int symlink(String target, String linkpath) {
-        if (isHidden(linkpath)) return -LibC.EACCES;
-        int d = check(linkpath, FileOperation.SYMLINK);
-        if (d != 0) return d;
-        int rc = C.symlinkat(target, rootFd, rel(linkpath));
-        if (rc == 0) giveToCaller(-1, rel(linkpath));
-        return err(rc);
-    }
-
-    @Override public int link(String oldpath, String newpath) {
-        if (isHidden(oldpath) || isHidden(newpath)) return -LibC.EACCES;
-        int d = check(newpath, FileOperation.LINK);
-        if (d != 0) return d;
-        return err(C.linkat(rootFd, rel(oldpath), rootFd, rel(newpath), 0));
-    }
-
-    @Override public int unlink(String path) {
-        if (isHidden(path)) return -LibC.EACCES;
-        HiddenByLibfuse h = hiddenByLibfuse.remove(path);
-        if (h != null) {   // the last close of a file deleted while open: the delete was decided when it was hidden
-            return modeFor(h.verdict()) == AuditMode.SOFT_DELETE
-                    ? quarantine(path, h.originalPath(), h.verdict())
-                    : err(C.unlinkat(rootFd, rel(path), 0));
+    void rename(FuseRequest r, FuseReply out, boolean v2) {
+        Node from = node(r);
+        Node to = nodes.get(r.u64(0));
+        int flags = v2 ? r.u32(8) : 0;
+        int names = v2 ? 16 : 8;
+        String oldName = r.name(names);
+        String newName = r.name(r.after(names));
+        String fromRel = pathOf(from), toRel = pathOf(to);
+        if (fromRel == null || toRel == null) { out.error(r.unique(), LibC.ENOENT); return; }
+        String oldRel = child(fromRel, oldName), newRel = child(toRel, newName);
+        if (isHidden(oldRel) || isHidden(newRel)) { out.error(r.unique(), LibC.EACCES); return; }
+        if ((flags & ~(FuseAbi.RENAME_NOREPLACE | FuseAbi.RENAME_EXCHANGE)) != 0) { out.error(r.unique(), LibC.EINVAL); return; }
+        int d = check(oldRel, FileOperation.RENAME);
+        if (d == 0) d = check(newRel, FileOperation.RENAME);
+        if (d != 0) { out.status(r.unique(), d); return; }
+        long unique = r.unique();
+        if ((flags & FuseAbi.RENAME_EXCHANGE) != 0) {   // both names survive: nothing is destroyed
+            int rc = err(C.renameat2(rootFd, oldRel, rootFd, newRel, flags));
+            if (rc == 0) nodes.exchanged(from, oldName, to, newName);
+            out.status(unique, rc);
+            return;
         }
-        return destroy(path, FileOperation.DELETE, 0);
-    }
-
-    @Override public int rmdir(String path) {
-        if (isHidden(path)) return -LibC.EACCES;
-        return destroy(path, FileOperation.RMDIR, LibC.AT_REMOVEDIR);
-    }
-
-    @Override public int rename(String oldpath, String newpath) {
-        if (isHidden(oldpath) || isHidden(newpath)) return -LibC.EACCES;
-        if (isLibfuseHide(oldpath, newpath)) return hide(oldpath, newpath);
-        int d = check(oldpath, FileOperation.RENAME);
-        if (d == 0) d = check(newpath, FileOperation.RENAME);
-        if (d != 0) return d;
-        if (exists(newpath) && renameWouldReplace(oldpath, newpath)) {
+        if ((flags & FuseAbi.RENAME_NOREPLACE) == 0 && renameWouldReplace(oldRel, newRel, out.scratch)) {
             // The name being replaced is destroyed by the rename: it is a delete, decided as one.
-            Verdict v = policy.check(real(newpath), FileOperation.DELETE);
+            Verdict v = policy.check(real(newRel), FileOperation.DELETE);
             if (!v.isAllowed()) {
-                events.blocked(sessionId, real(newpath), FileOperation.DELETE, v);
-                return -LibC.EACCES;
+                events.blocked(sessionId, real(newRel), FileOperation.DELETE, v);
+                out.error(unique, LibC.EACCES);
+                return;
             }
             AuditMode mode = modeFor(v);
-            if (mode == AuditMode.SOFT_BLOCK) return -LibC.EACCES;
-            if (mode == AuditMode.SOFT_DELETE) {
-                int q = quarantine(newpath, v);
-                if (q != 0 && q != -LibC.ENOENT) return q;
+            if (mode == AuditMode.SOFT_BLOCK) { out.error(unique, LibC.EACCES); return; }
+            if (mode == AuditMode.SOFT_DELETE && !deferIfOpen(to, newName, newRel, v)) {
+                slow.execute(() -> {
+                    int q = quarantine(newRel, real(newRel), v);
+                    int rc = q != 0 && q != -LibC.ENOENT ? q : renameNow(from, oldName, oldRel, to, newName, newRel, 0);
+                    FuseReply.of(device).status(unique, rc);
+                });
+                return;
             }
         }
-        return err(C.renameat(rootFd, rel(oldpath), rootFd, rel(newpath)));
+        out.status(unique, renameNow(from, oldName, oldRel, to, newName, newRel, flags));
     }
 
-    /**
-     * libfuse 2 does not unlink a file that is still open (nor let a rename replace one): it
-     * renames it to {@code .fuse_hiddenNNN} in the same directory and unlinks that at the last
-     * close. That rename is the user's delete, so it is decided here as a DELETE of the real name
-     * (as a RENAME, then a DELETE of the hidden name, a rule protecting the file would not match),
-     * and the later unlink takes the file to the trash under its real name. ({@code hard_remove}
-     * would avoid the detour, but the kernel then stats a deleted open file by path, which
-     * libfuse 2 can no longer resolve: fstat would fail with ENOENT.)
-     */
-    private int hide(String oldpath, String newpath) {
-        Verdict v = policy.check(real(oldpath), FileOperation.DELETE);
-        if (!v.isAllowed()) {
-            events.blocked(sessionId, real(oldpath), FileOperation.DELETE, v);
-            return -LibC.EACCES;
-        }
-        if (modeFor(v) == AuditMode.SOFT_BLOCK) return -LibC.EACCES;
-        if (exists(newpath)) return -LibC.EEXIST;   // libfuse picked a free name; never replace anything here
-        int rc = err(C.renameat(rootFd, rel(oldpath), rootFd, rel(newpath)));
-        if (rc == 0) hiddenByLibfuse.put(newpath, new HiddenByLibfuse(real(oldpath), v));
+    private int renameNow(Node from, String oldName, String oldRel, Node to, String newName, String newRel, int flags) {
+        int rc = err(C.renameat2(rootFd, oldRel, rootFd, newRel, flags));
+        if (rc == 0) nodes.renamed(from, oldName, to, newName);
         return rc;
-    }
-
-    /** A rename within one directory to the name libfuse's hide_node() generates. */
-    private static boolean isLibfuseHide(String oldpath, String newpath) {
-        int slash = newpath.lastIndexOf('/');
-        return LIBFUSE_HIDDEN_NAME.matcher(newpath.substring(slash + 1)).matches()
-                && oldpath.lastIndexOf('/') == slash && oldpath.regionMatches(0, newpath, 0, slash);
-    }
-
-    /** unlink / rmdir: policy, then the audit mode decides between deleting, refusing and the trash. */
-    private int destroy(String path, FileOperation op, int unlinkFlags) {
-        Verdict v = policy.check(real(path), op);
-        if (!v.isAllowed()) {
-            events.blocked(sessionId, real(path), op, v);
-            return -LibC.EACCES;
-        }
-        return switch (modeFor(v)) {
-            case SOFT_BLOCK -> -LibC.EACCES;
-            case SOFT_DELETE -> {
-                if (op == FileOperation.RMDIR && !isEmptyDir(path)) yield -LibC.ENOTEMPTY;   // rmdir keeps its meaning
-                yield quarantine(path, v);
-            }
-            default -> err(C.unlinkat(rootFd, rel(path), unlinkFlags));
-        };
     }
 
     private AuditMode modeFor(Verdict v) {
         return v.policyDecision() == Decision.SOFT_DELETE ? AuditMode.SOFT_DELETE : auditMode;
     }
 
-    private int quarantine(String path, Verdict v) {
-        return quarantine(path, real(path), v);
-    }
-
-    /** Moves {@code path} (in the view) to the trash, recorded as {@code originalPath}. */
-    private int quarantine(String path, String originalPath, Verdict v) {
+    /** Moves {@code rel} (in the backing tree) to the trash, recorded as {@code originalPath}; 0 or -errno. */
+    private int quarantine(String rel, String originalPath, Verdict v) {
         if (softDeleter == null) return -LibC.EIO;   // soft_delete promised, nowhere to put it: never destroy instead
         try {
-            softDeleter.quarantine(Path.of(procRoot + path), originalPath, sessionId, v.rule(), null);
+            softDeleter.quarantine(Path.of(backing(rel)), originalPath, sessionId, v.rule(), null);
             return 0;
         } catch (NoSuchFileException e) {
             return -LibC.ENOENT;
@@ -400,76 +703,44 @@ final class WorkspaceFs extends FuseStubFS {
     }
 
     /**
-     * Whether rename(2) would really replace {@code newpath} (so the victim goes to the trash first):
+     * Whether rename(2) would really replace {@code newRel} (so the victim goes to the trash first):
      * a non-directory by a non-directory, or an empty directory by a directory. Otherwise the
      * rename fails (EISDIR, ENOTDIR, ENOTEMPTY) and nothing may be moved to the trash.
      */
-    private boolean renameWouldReplace(String oldpath, String newpath) {
-        Path from = Path.of(procRoot + oldpath);
-        Path to = Path.of(procRoot + newpath);
-        java.nio.file.LinkOption nf = java.nio.file.LinkOption.NOFOLLOW_LINKS;
-        boolean fromDir = Files.isDirectory(from, nf);
-        boolean toDir = Files.isDirectory(to, nf);
-        if (!Files.exists(from, nf) || fromDir != toDir) return false;
-        return !toDir || isEmptyDir(newpath);
+    private boolean renameWouldReplace(String oldRel, String newRel, Pointer scratch) {
+        if (Statx.at(rootFd, newRel, scratch) != 0) return false;
+        boolean toDir = Statx.isDir(scratch);
+        if (Statx.at(rootFd, oldRel, scratch) != 0) return false;
+        boolean fromDir = Statx.isDir(scratch);
+        if (fromDir != toDir) return false;
+        return !toDir || isEmptyDir(newRel);
     }
 
-    private boolean exists(String path) {
-        try {
-            return Files.exists(Path.of(procRoot + path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    private boolean isEmptyDir(String path) {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(procRoot + path))) {
+    private boolean isEmptyDir(String rel) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(backing(rel)))) {
             return !ds.iterator().hasNext();
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** New nodes belong to the process that made them, not to the daemon. */
-    private void giveToCaller(int fd, String relPath) {
-        if (!root) return;
-        var ctx = getContext();
-        int uid = (int) ctx.uid.get();
-        int gid = (int) ctx.gid.get();
-        if (uid == 0 && gid == 0) return;
-        if (fd >= 0) C.fchown(fd, uid, gid);
-        else C.fchownat(rootFd, relPath, uid, gid, LibC.AT_SYMLINK_NOFOLLOW);
+    /**
+     * The connection has ended: closes every open file, and sends to the trash the soft-deleted
+     * files that were waiting for their last close (none may stay behind under a stand-in name).
+     */
+    void closeAll() {
+        for (Handle h : files.drain()) {
+            C.close(h.fd);
+            DeferredDelete d;
+            synchronized (h.node) {
+                d = h.node.deferredDelete;
+                h.node.deferredDelete = null;
+            }
+            if (d == null) continue;
+            String dir = pathOf(d.dir());
+            if (dir != null) quarantine(child(dir, d.standIn()), d.originalPath(), d.verdict());
+        }
     }
 
-    // ---- extended attributes: passed through (on the backing path, never following a final symlink) ----
-
-    private String backing(String path) { return path.equals("/") ? procRoot : procRoot + path; }
-
-    @Override public int getxattr(String path, String name, Pointer value, @size_t long size) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.READ);
-        if (d != 0) return d;
-        return err(C.lgetxattr(backing(path), name, size == 0 ? null : value, size));
-    }
-
-    @Override public int listxattr(String path, Pointer list, @size_t long size) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.READ);
-        if (d != 0) return d;
-        return err(C.llistxattr(backing(path), size == 0 ? null : list, size));
-    }
-
-    @Override public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.WRITE);
-        if (d != 0) return d;
-        return err(C.lsetxattr(backing(path), name, value, size, flags));
-    }
-
-    @Override public int removexattr(String path, String name) {
-        if (isHidden(path)) return -LibC.ENOENT;
-        int d = check(path, FileOperation.WRITE);
-        if (d != 0) return d;
-        return err(C.lremovexattr(backing(path), name));
-    }
+    int nodeCount() { return nodes.size(); }
 }

@@ -30,7 +30,6 @@ public final class WorkspaceMounts implements AutoCloseable {
     public static final String FS_NAME = "agentsh-workspace";
     public static final String SUBTYPE = "agentsh";
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final long MOUNT_TIMEOUT_MS = 10_000;
 
     private final Path baseDir;
     private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
@@ -46,6 +45,24 @@ public final class WorkspaceMounts implements AutoCloseable {
      */
     int deferredReleases() {
         return deferredReleases.get();
+    }
+
+    /** Requests of {@code opcode} the view of {@code sessionId} has served (0 if none is mounted). */
+    long requestsServed(String sessionId, int opcode) {
+        Mounted m = mounts.get(sessionId);
+        return m == null || m.session == null ? 0 : m.session.served(opcode);
+    }
+
+    /** Whether the view of {@code sessionId} hands its open files to the kernel (passthrough). */
+    boolean passthrough(String sessionId) {
+        Mounted m = mounts.get(sessionId);
+        return m != null && m.fs.passthrough();
+    }
+
+    /** Whether the kernel offered passthrough to the view of {@code sessionId}. */
+    boolean passthroughOffered(String sessionId) {
+        Mounted m = mounts.get(sessionId);
+        return m != null && m.session != null && m.session.passthroughOffered();
     }
 
     /** Whether FUSE can be used here: /dev/fuse exists and opens. */
@@ -147,8 +164,8 @@ public final class WorkspaceMounts implements AutoCloseable {
         final int rootFd;
         final WorkspaceFs fs;
         private final List<SessionMountNamespace> shownIn = new ArrayList<>();
-        private Thread loop;
-        private volatile Throwable loopFailure;
+        private FuseDevice device;
+        private FuseSession session;
         private boolean closed;
 
         Mounted(String sessionId, Path workspace, Path mountPoint, int rootFd, WorkspaceFs fs) {
@@ -160,29 +177,9 @@ public final class WorkspaceMounts implements AutoCloseable {
         }
 
         void start() throws IOException {
-            String[] opts = FuseTuning.mountOptions();
-            // jnr-fuse's non-blocking mount sleeps 2 s to decide it worked; run the loop ourselves and watch mountinfo.
-            loop = Thread.ofPlatform().name("fuse-" + sessionId).daemon().start(() -> {
-                try {
-                    fs.mount(mountPoint, true, FuseTuning.DEBUG, opts);
-                } catch (Throwable t) {
-                    loopFailure = t;
-                }
-            });
-            long deadline = System.currentTimeMillis() + MOUNT_TIMEOUT_MS;
-            while (!MountTable.isFuseMount(mountPoint)) {
-                if (loopFailure != null || !loop.isAlive()) {
-                    throw new IOException("FUSE mount of " + mountPoint + " failed"
-                            + (loopFailure != null ? ": " + loopFailure.getMessage() : ""));
-                }
-                if (System.currentTimeMillis() > deadline) throw new IOException("FUSE mount of " + mountPoint + " timed out");
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while mounting", e);
-                }
-            }
+            device = FuseDevice.mount(mountPoint, FS_NAME, SUBTYPE);
+            session = new FuseSession(device, fs, sessionId);
+            session.start();
             FuseReadahead.widen(mountPoint);   // best effort: without it sequential reads are only slower
         }
 
@@ -214,11 +211,9 @@ public final class WorkspaceMounts implements AutoCloseable {
                 }
             }
             try {
-                if (MountTable.isMountPoint(mountPoint)) {
-                    fs.umount();                                // fuse_exit + fusermount -u -z
-                    if (MountTable.isMountPoint(mountPoint)) unmountPath(mountPoint);
-                }
-                if (loop != null) loop.join(2000);
+                if (MountTable.isMountPoint(mountPoint)) unmountPath(mountPoint);
+                // The kernel ends the connection when the last mount of the view goes; the loop then stops.
+                if (session != null) session.thread().join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -239,6 +234,7 @@ public final class WorkspaceMounts implements AutoCloseable {
          * then reused, fd number would make the loop serve some other directory.
          */
         private void releaseRootFdWhenServed() {
+            Thread loop = session == null ? null : session.thread();
             if (loop == null || !loop.isAlive()) {
                 LibC.INSTANCE.close(rootFd);
                 return;

@@ -129,6 +129,39 @@ class WorkspaceViewTest {
         assertNotEquals("fuse", sh("stat", "-f", "-c", "%T", ws.toString()).out().trim());
     }
 
+    @Test void openFilesAreHandedToTheKernelSoTheirDataNeverReachesTheDaemon() throws Exception {
+        String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        String[] v = release.split("[.-]");
+        boolean kernelHasPassthrough = Integer.parseInt(v[0]) > 6 || (Integer.parseInt(v[0]) == 6 && Integer.parseInt(v[1]) >= 9);
+        assumeTrue(kernelHasPassthrough, "FUSE passthrough needs Linux 6.9+ (this is " + release + ")");
+        assertTrue(mounts.passthroughOffered("sess-1"), "the kernel (" + release + ") offered passthrough at INIT");
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(11).nextBytes(data);
+        Path f = view.mountPoint().resolve("big.bin");
+        Files.write(f, data);
+        assertArrayEquals(data, Files.readAllBytes(f));
+        Result r = inSession("cat big.bin > copy.bin && cmp big.bin copy.bin && echo same");
+        assertEquals("same", r.out().trim(), r.err());
+        assertTrue(mounts.passthrough("sess-1"), "BACKING_OPEN was accepted");
+        assertEquals(0, mounts.requestsServed("sess-1", FuseAbi.READ), "no READ reached the daemon");
+        assertEquals(0, mounts.requestsServed("sess-1", FuseAbi.WRITE), "no WRITE reached the daemon");
+        assertTrue(mounts.requestsServed("sess-1", FuseAbi.OPEN) + mounts.requestsServed("sess-1", FuseAbi.CREATE) >= 3);
+        assertArrayEquals(data, Files.readAllBytes(ws.resolve("copy.bin")), "the data is in the backing dir");
+    }
+
+    @Test void namesLinksModesTimesAndLongListingsPassThrough() throws Exception {
+        Result r = inSession("echo hello > a.txt && ln -s a.txt l && readlink l && cat l && ln a.txt h && stat -c %h h"
+                + " && chmod 640 a.txt && touch -d @1000000000 a.txt && stat -c '%a %Y' a.txt && truncate -s 2 a.txt && cat a.txt && echo"
+                + " && mkfifo p && stat -c %F p && mkdir -p d/e && mv d/e d/f && ls d"
+                + " && for i in $(seq 1 300); do : > many-name-to-fill-the-page-$i; done && ls | grep -c many-name");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("a.txt", "hello", "2", "640 1000000000", "he", "fifo", "f", "300"),
+                List.of(r.out().split("\n")));
+        assertEquals("he", Files.readString(ws.resolve("h")), "the hard link shares the truncated file");
+        assertTrue(Files.isSymbolicLink(ws.resolve("l")));
+        assertTrue(Files.isDirectory(ws.resolve("d/f")));
+    }
+
     @Test void renameOverAnExistingFileQuarantinesTheVictim() throws Exception {
         Files.writeString(ws.resolve("file"), "precious");
         Files.writeString(ws.resolve("other"), "replacement");
@@ -236,7 +269,7 @@ class WorkspaceViewTest {
         assertEquals("1024", Files.readString(knob).trim());
     }
 
-    /** The trash is written when the last holder closes (libfuse unlinks its hidden stand-in then, asynchronously). */
+    /** The trash is written when the last holder closes (the kernel sends that RELEASE asynchronously). */
     private List<TrashEntry> trashSoon(int expected) throws Exception {
         for (int i = 0; i < 100 && store.list("sess-1").size() < expected; i++) Thread.sleep(20);
         return store.list("sess-1");
