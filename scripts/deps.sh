@@ -6,7 +6,7 @@ PKGS=(
   build-essential musl-tools file            # static shim (musl-gcc), native client
   dpkg-dev fakeroot lintian unzip binutils    # .deb build (jdeps scan, strip) and lint
   util-linux iproute2 nftables procps psmisc  # unshare/nsenter, veth, nft, pgrep
-  fuse3 libfuse3-dev libfuse2                 # FUSE workspace view (jnr-fuse loads libfuse.so.2)
+  fuse3                                       # fusermount (detect, bench); the view itself mounts /dev/fuse directly
   sqlite3 curl wget python3 git sudo openssl  # tools the suite drives inside the VM
   ca-certificates                             # the VM trusts its test CA (update-ca-certificates)
   netcat-openbsd socat dnsutils strace hyperfine wrk maven
