@@ -42,19 +42,33 @@ final class FileSnapshot {
                 (Long) a.get("dev"), (Long) a.get("ino"), target);
     }
 
+    /** A digest and read buffer per thread: getInstance and a fresh 64 KiB buffer cost more than hashing a small file. */
+    private static final class Hasher {
+        final MessageDigest md;
+        final byte[] buf = new byte[1 << 16];
+
+        Hasher() {
+            try {
+                md = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK always has SHA-256", e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
+    private static final HexFormat HEX = HexFormat.of();
+
     /** Hex SHA-256 of a regular file's content. */
     static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
-        }
-        byte[] buf = new byte[1 << 16];
+        Hasher h = HASHER.get();
+        MessageDigest md = h.md;
+        byte[] buf = h.buf;
+        md.reset();   // a previous call that failed mid-read may have left input in it
         try (InputStream in = Files.newInputStream(file, NOFOLLOW)) {
             for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
         }
-        return HexFormat.of().formatHex(md.digest());
+        return HEX.formatHex(md.digest());
     }
 
     /** A hash limit that hashes nothing (metadata-only snapshots). */
@@ -64,6 +78,17 @@ final class FileSnapshot {
     static String hashIfSmall(Path file, Node n, long limit) throws IOException {
         if (limit == NO_HASHES || !TrashEntry.TYPE_FILE.equals(n.type())) return null;
         if (limit >= 0 && n.size() > limit) return null;
+        return sha256(file);
+    }
+
+    /**
+     * {@link #hashIfSmall(Path, Node, long)} for a path not yet snapshotted: one lstat for type and
+     * size only (no owner/times map, no readlink), which is all the decision needs.
+     */
+    static String hashIfSmall(Path file, long limit) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, NOFOLLOW);
+        if (limit == NO_HASHES || !a.isRegularFile()) return null;   // isRegularFile: S_IFREG, as node()'s TYPE_FILE
+        if (limit >= 0 && a.size() > limit) return null;
         return sha256(file);
     }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -16,14 +18,24 @@ import java.time.OffsetDateTime;
 /** JSON for manifests: indented like the reference's, times as RFC 3339 (Go's time.Time format). */
 public final class ManifestCodec {
     private static final ObjectMapper MAPPER = build();
+    // Readers and writers bound once to their root type (immutable, thread-safe): the per-call root
+    // serializer/deserializer lookup is skipped. Same configuration as MAPPER, so the same bytes.
+    private static final ObjectWriter ENTRY_WRITER = MAPPER.writerFor(TrashEntry.class);
+    private static final ObjectReader ENTRY_READER = MAPPER.readerFor(TrashEntry.class);
+    private static final ObjectWriter JOURNAL_WRITER = MAPPER.writerFor(JournalRecord.class);
+    private static final ObjectReader JOURNAL_READER = MAPPER.readerFor(JournalRecord.class);
 
     private ManifestCodec() {}
 
     public static ObjectMapper mapper() { return MAPPER; }
 
-    public static byte[] encode(TrashEntry e) throws IOException { return MAPPER.writeValueAsBytes(e); }
+    public static byte[] encode(TrashEntry e) throws IOException { return ENTRY_WRITER.writeValueAsBytes(e); }
 
-    public static TrashEntry decode(byte[] json) throws IOException { return MAPPER.readValue(json, TrashEntry.class); }
+    public static TrashEntry decode(byte[] json) throws IOException { return ENTRY_READER.readValue(json); }
+
+    static byte[] encodeJournal(JournalRecord r) throws IOException { return JOURNAL_WRITER.writeValueAsBytes(r); }
+
+    static JournalRecord decodeJournal(byte[] json) throws IOException { return JOURNAL_READER.readValue(json); }
 
     private static ObjectMapper build() {
         SimpleModule times = new SimpleModule("rfc3339");

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -62,6 +63,13 @@ public final class TrashStore implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final FileChannel lockFile;
     private final RecoveryReport recovery;
+    /**
+     * st_dev of {@code payload/}, read by the first divert and then kept (it was read on every one);
+     * guarded by the store lock. Were it to go stale (something mounted over the trash while open),
+     * a rename it wrongly allows fails with EXDEV and falls back to the copy path, and a copy it
+     * wrongly demands is merely slower.
+     */
+    private Object payloadsDev;
     volatile FailPoint failPoint = p -> { };
 
     private TrashStore(Path root, long hashLimit, Clock clock) throws IOException {
@@ -140,7 +148,7 @@ public final class TrashStore implements AutoCloseable {
         failPoint.reached("divert:moved");
         TrashEntry done = withHashes(entry, payload);
         writeManifest(done, copy);
-        Files.delete(journal);
+        deleteFile(journal);   // last, as before: the journal outlives every other step
         return done;
     }
 
@@ -161,7 +169,9 @@ public final class TrashStore implements AutoCloseable {
     private boolean sameFileSystem(Path source) throws IOException {
         Path parent = source.toAbsolutePath().getParent();
         if (parent == null) return false;
-        return Files.getAttribute(parent, "unix:dev").equals(Files.getAttribute(payloads, "unix:dev"));
+        Object parentDev = Files.getAttribute(parent, "unix:dev");
+        if (payloadsDev == null) payloadsDev = Files.getAttribute(payloads, "unix:dev");
+        return parentDev.equals(payloadsDev);
     }
 
     private TrashEntry withHashes(TrashEntry e, Path payload) throws IOException {
@@ -177,8 +187,7 @@ public final class TrashStore implements AutoCloseable {
                     e.gid(), e.mtime(), e.atime(), e.session(), e.command(), e.rule(), e.created(), e.type(),
                     e.symlinkTarget(), e.storage(), e.sourceDev(), e.sourceIno(), tree);
         }
-        FileSnapshot.Node n = FileSnapshot.node(payload);
-        String hash = FileSnapshot.hashIfSmall(payload, n, hashLimit);
+        String hash = FileSnapshot.hashIfSmall(payload, hashLimit);
         return new TrashEntry(e.token(), e.originalPath(), e.trashPath(), e.size(), hash, hash == null ? null : "sha256",
                 e.mode(), e.uid(), e.gid(), e.mtime(), e.atime(), e.session(), e.command(), e.rule(), e.created(),
                 e.type(), e.symlinkTarget(), e.storage(), e.sourceDev(), e.sourceIno(), null);
@@ -367,7 +376,7 @@ public final class TrashStore implements AutoCloseable {
             }
             JournalRecord r;
             try {
-                r = ManifestCodec.mapper().readValue(Files.readAllBytes(j), JournalRecord.class);
+                r = ManifestCodec.decodeJournal(Files.readAllBytes(j));
             } catch (IOException e) {
                 // A torn journal write means the operation had not started touching user data.
                 if (name.endsWith(".tmp") || !Files.exists(payload, NOFOLLOW)) {
@@ -478,18 +487,24 @@ public final class TrashStore implements AutoCloseable {
 
     // ---- plumbing ------------------------------------------------------------------------
 
-    /** A token is in use while anything of it is on disk (a journal may outlive its payload for a moment). */
+    /**
+     * A token is in use while anything of it is on disk (a journal may outlive its payload for a moment).
+     * The four names that are only ever regular files are probed first with access(2), which reports
+     * a miss without an exception; the two payload names may be symlinks (a diverted dangling link)
+     * and so still need lstat, whose miss the JDK reports by throwing.
+     */
     private boolean taken(String token) {
-        return Files.exists(payloads.resolve(token), NOFOLLOW) || Files.exists(manifests.resolve(token + ".json"))
-                || Files.exists(payloads.resolve(token + PARTIAL), NOFOLLOW)
+        return Files.exists(manifests.resolve(token + ".json"))
                 || Files.exists(journals.resolve(token + "." + JournalRecord.DIVERT + ".json"))
                 || Files.exists(journals.resolve(token + "." + JournalRecord.RESTORE + ".json"))
-                || Files.exists(journals.resolve(token + "." + JournalRecord.PURGE + ".json"));
+                || Files.exists(journals.resolve(token + "." + JournalRecord.PURGE + ".json"))
+                || Files.exists(payloads.resolve(token), NOFOLLOW)
+                || Files.exists(payloads.resolve(token + PARTIAL), NOFOLLOW);
     }
 
     private Path writeJournal(JournalRecord r, boolean sync) throws IOException {
         Path j = journals.resolve(r.entry().token() + "." + r.op() + ".json");
-        atomicWrite(j, ManifestCodec.mapper().writeValueAsBytes(r), sync);
+        atomicWrite(j, ManifestCodec.encodeJournal(r), sync);
         return j;
     }
 
@@ -501,14 +516,38 @@ public final class TrashStore implements AutoCloseable {
     /** Write to a temporary name and rename over: readers see all or nothing; {@code sync}: durable against power loss too. */
     private static void atomicWrite(Path target, byte[] data, boolean sync) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                MANIFEST_MODE)) {                                                   // the reference's 0640
+        try (FileChannel ch = createTemp(tmp)) {
             ch.write(java.nio.ByteBuffer.wrap(data));
             if (sync) ch.force(true);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (sync) TreeOps.fsync(target.getParent());
+    }
+
+    private static final java.util.Set<StandardOpenOption> TMP_OPEN =
+            java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+
+    /**
+     * Creates {@code tmp} afresh (O_CREAT|O_EXCL, the reference's 0640). A stale one (a crashed
+     * writer's) is removed first, as before; but it is removed only when the exclusive create finds
+     * it, so the usual case costs no failed lstat and no exception.
+     */
+    private static FileChannel createTemp(Path tmp) throws IOException {
+        try {
+            return FileChannel.open(tmp, TMP_OPEN, MANIFEST_MODE);
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(tmp);
+            return FileChannel.open(tmp, TMP_OPEN, MANIFEST_MODE);
+        }
+    }
+
+    /**
+     * Files.delete for a path that is a regular file: unlink(2) straight away, where Files.delete
+     * first lstats to choose between unlink and rmdir. On failure Files.delete runs, to report the
+     * error as before (NoSuchFileException and so on).
+     */
+    private static void deleteFile(Path p) throws IOException {
+        if (!p.toFile().delete()) Files.delete(p);
     }
 
     private interface IoAction<T> { T run() throws IOException; }
