@@ -162,6 +162,31 @@ class WorkspaceViewTest {
         assertTrue(Files.isDirectory(ws.resolve("d/f")));
     }
 
+    @Test void aRealWorkloadRunsThroughTheView() throws Exception {
+        // Parallel writers, a tree copied with tar, mmap, git, sed -i (a rename over the original),
+        // then rm -rf: every file deleted through the view lands in the trash.
+        Result r = inSession(String.join(" && ",
+                "for j in 1 2 3 4; do (for d in $(seq 1 10); do mkdir -p t/d$j-$d; for f in $(seq 1 5); do"
+                        + " seq 1 $((j * d * f)) > t/d$j-$d/f$f; done; done) & done; wait",
+                "find t -type f | wc -l",
+                "tar cf - t | (mkdir copy && cd copy && tar xf -)",
+                "diff -r t copy/t && echo same",
+                "python3 -c \"import mmap,os; fd=os.open('m.bin',os.O_RDWR|os.O_CREAT,0o600); os.ftruncate(fd,8192);"
+                        + " m=mmap.mmap(fd,8192); m[100:105]=b'hello'; m.flush(); m.close(); os.close(fd);"
+                        + " print(open('m.bin','rb').read()[100:105].decode())\"",
+                "git init -q g && cd g && echo one > a && git add a"
+                        + " && git -c user.email=t@t -c user.name=t commit -qm first && git log --oneline | wc -l && cd ..",
+                "sed -i s/one/two/ g/a && cat g/a",
+                "rm -rf t copy && ls"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of("200", "same", "hello", "1", "two", "g", "m.bin"), List.of(r.out().split("\\n")));
+        assertEquals("two\n", Files.readString(ws.resolve("g/a")));
+        // rm -rf sent every file and directory of both trees to the trash (the copy's: 200 files, 40 dirs)
+        List<TrashEntry> l = store.list("sess-1");
+        assertTrue(l.stream().filter(e -> e.originalPath().contains("/copy/t/")).count() >= 240, "the copy's files and dirs are in the trash");
+        assertTrue(l.stream().anyMatch(e -> e.originalPath().equals(ws.resolve("g/a").toString())), "sed -i's victim is in the trash");
+    }
+
     @Test void renameOverAnExistingFileQuarantinesTheVictim() throws Exception {
         Files.writeString(ws.resolve("file"), "precious");
         Files.writeString(ws.resolve("other"), "replacement");
