@@ -10,7 +10,7 @@ final class Statx {
     private static final LibC C = LibC.INSTANCE;
     static final int SIZE_OF = 256;
     static final int BLKSIZE = 4, NLINK = 16, UID = 20, GID = 24, MODE = 28, INO = 32, SIZE = 40, BLOCKS = 48,
-            ATIME = 64, CTIME = 96, MTIME = 112, RDEV_MAJOR = 128, RDEV_MINOR = 132;
+            ATIME = 64, CTIME = 96, MTIME = 112, RDEV_MAJOR = 128, RDEV_MINOR = 132, DEV_MAJOR = 136, DEV_MINOR = 140;
     private static final int BASIC_STATS = 0x7ff;
     private static final int S_IFMT = 0170000;
     static final int S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000;
@@ -26,6 +26,9 @@ final class Statx {
     static int of(int fd, Pointer out) {
         return C.statx(fd, "", LibC.AT_EMPTY_PATH, BASIC_STATS, out) == 0 ? 0 : -LibC.errno();
     }
+
+    /** The device a file is on (major, minor), as one number. */
+    static long dev(Pointer stx) { return ((long) stx.getInt(DEV_MAJOR) << 32) | (stx.getInt(DEV_MINOR) & 0xffffffffL); }
 
     static int mode(Pointer stx) { return stx.getShort(MODE) & 0xffff; }
 

@@ -56,6 +56,15 @@ final class WorkspaceFs {
     private FuseDevice device;
     private Executor slow;               // work that must not hold up the request loop (trash moves)
     private volatile boolean passthrough;
+    /**
+     * Whether the trash is on the workspace's filesystem. A divert is then a rename, and for a
+     * small file (bounded hashing) it runs on the request loop: handing it to a worker measured
+     * ~200 µs more per delete (UNLINK median 532 µs against 326 µs inline, perf, shell loop). A
+     * copy to another filesystem, or a large file's hash, still goes to a worker so it cannot
+     * stall the view.
+     */
+    private final boolean trashBesideWorkspace;
+    private static final long QUICK_DIVERT_MAX_BYTES = 64 * 1024;
 
     WorkspaceFs(String sessionId, Path workspace, int rootFd, FilePolicy policy, AuditMode auditMode,
                 SoftDeleter softDeleter, FuseEventSink events, Set<String> hidden) {
@@ -68,6 +77,20 @@ final class WorkspaceFs {
         this.softDeleter = softDeleter;
         this.events = events == null ? FuseEventSink.NONE : events;
         this.hidden = Set.copyOf(hidden);
+        this.trashBesideWorkspace = softDeleter != null && sameDevice(rootFd, softDeleter.store().root());
+    }
+
+    private static boolean sameDevice(int dirFd, Path other) {
+        Pointer a = FuseDevice.buffer(Statx.SIZE_OF), b = FuseDevice.buffer(Statx.SIZE_OF);
+        return Statx.of(dirFd, a) == 0 && Statx.at(-100 /* AT_FDCWD */, other.toString(), b) == 0
+                && Statx.dev(a) == Statx.dev(b);
+    }
+
+    /** Whether moving {@code rel} to the trash is a quick rename (see {@link #trashBesideWorkspace}). */
+    private boolean quickDivert(String rel, Pointer scratch) {
+        if (!trashBesideWorkspace) return false;
+        if (Statx.at(rootFd, rel, scratch) != 0) return true;   // gone: answered at once
+        return !Statx.isRegular(scratch) || scratch.getLong(Statx.SIZE) <= QUICK_DIVERT_MAX_BYTES;
     }
 
     /** Called once by the session, before any request. */
@@ -601,11 +624,13 @@ final class WorkspaceFs {
                 if (dir && !isEmptyDir(rel)) { out.error(r.unique(), LibC.ENOTEMPTY); return; }   // rmdir keeps its meaning
                 long unique = r.unique();
                 if (deferIfOpen(parent, name, rel, v)) { out.send(unique, 0); return; }
-                slow.execute(() -> {
+                Runnable divert = () -> {
                     int rc = quarantine(rel, real(rel), v);
                     if (rc == 0) nodes.removed(parent, name);
                     FuseReply.of(device).status(unique, rc);
-                });
+                };
+                if (quickDivert(rel, out.scratch)) divert.run();
+                else slow.execute(divert);
             }
             default -> {
                 int rc = err(C.unlinkat(rootFd, rel, dir ? LibC.AT_REMOVEDIR : 0));
@@ -668,11 +693,13 @@ final class WorkspaceFs {
             AuditMode mode = modeFor(v);
             if (mode == AuditMode.SOFT_BLOCK) { out.error(unique, LibC.EACCES); return; }
             if (mode == AuditMode.SOFT_DELETE && !deferIfOpen(to, newName, newRel, v)) {
-                slow.execute(() -> {
+                Runnable divertThenRename = () -> {
                     int q = quarantine(newRel, real(newRel), v);
                     int rc = q != 0 && q != -LibC.ENOENT ? q : renameNow(from, oldName, oldRel, to, newName, newRel, 0);
                     FuseReply.of(device).status(unique, rc);
-                });
+                };
+                if (quickDivert(newRel, out.scratch)) divertThenRename.run();
+                else slow.execute(divertThenRename);
                 return;
             }
         }

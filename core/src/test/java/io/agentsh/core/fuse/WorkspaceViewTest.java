@@ -187,6 +187,39 @@ class WorkspaceViewTest {
         assertTrue(l.stream().anyMatch(e -> e.originalPath().equals(ws.resolve("g/a").toString())), "sed -i's victim is in the trash");
     }
 
+    @Test void deletesIntoATrashOnAnotherFilesystemAreCopiedThere() throws Exception {
+        // The trash on tmpfs, the workspace on the temp dir's filesystem: each divert is a copy,
+        // run off the request loop; a small one and a large one, both restorable byte for byte.
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm), "needs /dev/shm");
+        Path otherFs = Files.createTempDirectory(shm, "agentsh-view-trash");
+        assumeTrue(!Files.getAttribute(otherFs, "unix:dev").equals(Files.getAttribute(tmp, "unix:dev")),
+                "/dev/shm is on the temp dir's filesystem here");
+        Path ws4 = Files.createDirectory(tmp.resolve("ws4"));
+        try (TrashStore far = TrashStore.open(otherFs.resolve("trash"))) {
+            WorkspaceMount m = mounts.mount("sess-4", ws4, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR,
+                    new SoftDeleter(far, null), null));
+            byte[] big = new byte[1 << 20];
+            new java.util.Random(3).nextBytes(big);
+            Files.write(m.mountPoint().resolve("big.bin"), big);
+            Files.writeString(m.mountPoint().resolve("small.txt"), "small");
+            Files.delete(m.mountPoint().resolve("big.bin"));
+            Files.delete(m.mountPoint().resolve("small.txt"));
+            try (var s = Files.list(ws4)) { assertEquals(0, s.count(), "both gone from the workspace"); }
+            List<TrashEntry> l = far.list("sess-4");
+            assertEquals(2, l.size(), l.toString());
+            assertTrue(l.stream().allMatch(e -> e.storage().equals(TrashEntry.STORAGE_COPY)), l.toString());
+            for (TrashEntry e : l) far.restore(e.token(), null, false);
+            assertArrayEquals(big, Files.readAllBytes(ws4.resolve("big.bin")));
+            assertEquals("small", Files.readString(ws4.resolve("small.txt")));
+            m.close();
+        } finally {
+            try (var w = Files.walk(otherFs)) {
+                w.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     @Test void renameOverAnExistingFileQuarantinesTheVictim() throws Exception {
         Files.writeString(ws.resolve("file"), "precious");
         Files.writeString(ws.resolve("other"), "replacement");
