@@ -251,20 +251,16 @@ final class WorkspaceFs {
     }
 
     void readlink(FuseRequest r, FuseReply out) {
-        String rel = pathOf(node(r));
-        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
-        int d = check(rel, FileOperation.READLINK);
-        if (d != 0) { out.status(r.unique(), d); return; }
+        String rel = permitted(r, out, FileOperation.READLINK);
+        if (rel == null) return;
         long n = C.readlinkat(rootFd, rel, out.buf.slice(FuseReply.BODY), FuseReply.bodyCapacity());
         if (n < 0) out.error(r.unique(), LibC.errno());
         else out.send(r.unique(), (int) n);
     }
 
     void access(FuseRequest r, FuseReply out) {
-        String rel = pathOf(node(r));
-        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
-        int d = check(rel, FileOperation.ACCESS);
-        out.status(r.unique(), d != 0 ? d : err(C.faccessat(rootFd, rel, r.u32(0), 0)));
+        String rel = permitted(r, out, FileOperation.ACCESS);
+        if (rel != null) out.status(r.unique(), err(C.faccessat(rootFd, rel, r.u32(0), 0)));
     }
 
     void statfs(FuseRequest r, FuseReply out) {
@@ -475,56 +471,50 @@ final class WorkspaceFs {
 
     // ---- extended attributes: passed through (on the backing path, never following a final symlink) ----
 
-    void getxattr(FuseRequest r, FuseReply out) {
+    /** The node's path if it may be used for {@code op}; otherwise answers the error and returns null. */
+    private String permitted(FuseRequest r, FuseReply out, FileOperation op) {
         String rel = pathOf(node(r));
-        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
-        int d = check(rel, FileOperation.READ);
-        if (d != 0) { out.status(r.unique(), d); return; }
-        long size = r.u32(0) & 0xffffffffL;
+        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return null; }
+        int d = check(rel, op);
+        if (d != 0) { out.status(r.unique(), d); return null; }
+        return rel;
+    }
+
+    /** lgetxattr / llistxattr: a value into {@code buf} of {@code size} bytes, or (buf null) its size. */
+    private interface SizedRead { long read(String path, Pointer buf, long size); }
+
+    /** Answers with the value's size when the kernel asks for it (size 0), else with the value. */
+    private void sized(FuseRequest r, FuseReply out, String path, long size, SizedRead call) {
+        long n = size == 0 ? call.read(path, null, 0)
+                : call.read(path, out.buf.slice(FuseReply.BODY), Math.min(size, FuseReply.bodyCapacity()));
+        if (n < 0) out.error(r.unique(), LibC.errno());
+        else if (size == 0) out.count(r.unique(), n);
+        else out.send(r.unique(), (int) n);
+    }
+
+    void getxattr(FuseRequest r, FuseReply out) {
+        String rel = permitted(r, out, FileOperation.READ);
+        if (rel == null) return;
         String name = r.name(8);
-        if (size == 0) {
-            long n = C.lgetxattr(backing(rel), name, null, 0);
-            if (n < 0) out.error(r.unique(), LibC.errno());
-            else out.count(r.unique(), n);
-        } else {
-            long n = C.lgetxattr(backing(rel), name, out.buf.slice(FuseReply.BODY), Math.min(size, FuseReply.bodyCapacity()));
-            if (n < 0) out.error(r.unique(), LibC.errno());
-            else out.send(r.unique(), (int) n);
-        }
+        sized(r, out, backing(rel), r.u32(0) & 0xffffffffL, (p, buf, size) -> C.lgetxattr(p, name, buf, size));
     }
 
     void listxattr(FuseRequest r, FuseReply out) {
-        String rel = pathOf(node(r));
-        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
-        int d = check(rel, FileOperation.READ);
-        if (d != 0) { out.status(r.unique(), d); return; }
-        long size = r.u32(0) & 0xffffffffL;
-        if (size == 0) {
-            long n = C.llistxattr(backing(rel), null, 0);
-            if (n < 0) out.error(r.unique(), LibC.errno());
-            else out.count(r.unique(), n);
-        } else {
-            long n = C.llistxattr(backing(rel), out.buf.slice(FuseReply.BODY), Math.min(size, FuseReply.bodyCapacity()));
-            if (n < 0) out.error(r.unique(), LibC.errno());
-            else out.send(r.unique(), (int) n);
-        }
+        String rel = permitted(r, out, FileOperation.READ);
+        if (rel == null) return;
+        sized(r, out, backing(rel), r.u32(0) & 0xffffffffL, C::llistxattr);
     }
 
     void setxattr(FuseRequest r, FuseReply out) {
-        String rel = pathOf(node(r));
-        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
-        int d = check(rel, FileOperation.WRITE);
-        if (d != 0) { out.status(r.unique(), d); return; }
+        String rel = permitted(r, out, FileOperation.WRITE);
+        if (rel == null) return;
         long size = r.u32(0) & 0xffffffffL;
-        String name = r.name(8);
-        out.status(r.unique(), err(C.lsetxattr(backing(rel), name, r.slice(r.after(8)), size, r.u32(4))));
+        out.status(r.unique(), err(C.lsetxattr(backing(rel), r.name(8), r.slice(r.after(8)), size, r.u32(4))));
     }
 
     void removexattr(FuseRequest r, FuseReply out) {
-        String rel = pathOf(node(r));
-        if (rel == null || isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
-        int d = check(rel, FileOperation.WRITE);
-        if (d != 0) { out.status(r.unique(), d); return; }
+        String rel = permitted(r, out, FileOperation.WRITE);
+        if (rel == null) return;
         out.status(r.unique(), err(C.lremovexattr(backing(rel), r.name(0))));
     }
 
