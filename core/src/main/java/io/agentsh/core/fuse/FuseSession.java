@@ -32,9 +32,13 @@ final class FuseSession {
     private final AtomicLongArray served = new AtomicLongArray(64);
     private volatile boolean passthroughOffered;
 
-    FuseSession(FuseDevice device, WorkspaceFs fs, String name) {
+    private final boolean passthroughAllowed;
+
+    /** {@code passthroughAllowed} false: never ask for passthrough (tests of the daemon-served data path). */
+    FuseSession(FuseDevice device, WorkspaceFs fs, String name, boolean passthroughAllowed) {
         this.device = device;
         this.fs = fs;
+        this.passthroughAllowed = passthroughAllowed;
         this.workers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> Thread.ofPlatform().name("fuse-work-" + name).daemon().unstarted(r));
         this.workers.allowCoreThreadTimeOut(true);
@@ -150,10 +154,10 @@ final class FuseSession {
         long offered = r.u32(12) & 0xffffffffL;
         if ((offered & FuseAbi.INIT_EXT) != 0) offered |= (r.u32(16) & 0xffffffffL) << 32;
         long wanted = FuseAbi.ASYNC_READ | FuseAbi.ATOMIC_O_TRUNC | FuseAbi.BIG_WRITES | FuseAbi.PARALLEL_DIROPS
-                | FuseAbi.MAX_PAGES | FuseAbi.INIT_EXT | FuseAbi.PASSTHROUGH;
+                | FuseAbi.MAX_PAGES | FuseAbi.INIT_EXT | (passthroughAllowed ? FuseAbi.PASSTHROUGH : 0);
         long granted = offered & wanted;
         boolean passthrough = (granted & FuseAbi.PASSTHROUGH) != 0;
-        passthroughOffered = passthrough;
+        passthroughOffered = (offered & FuseAbi.PASSTHROUGH) != 0;
         fs.passthrough(passthrough);
         Pointer b = out.buf;
         int o = FuseReply.BODY;

@@ -34,6 +34,7 @@ public final class WorkspaceMounts implements AutoCloseable {
     private final Path baseDir;
     private final Map<String, Mounted> mounts = new ConcurrentHashMap<>();
     private final AtomicInteger deferredReleases = new AtomicInteger();
+    private volatile boolean passthroughAllowed = true;
 
     public WorkspaceMounts(Path baseDir) {
         this.baseDir = baseDir.toAbsolutePath().normalize();
@@ -45,6 +46,11 @@ public final class WorkspaceMounts implements AutoCloseable {
      */
     int deferredReleases() {
         return deferredReleases.get();
+    }
+
+    /** Views mounted from now on serve file data themselves instead of handing opens to the kernel (tests). */
+    void allowPassthrough(boolean allowed) {
+        passthroughAllowed = allowed;
     }
 
     /** Requests of {@code opcode} the view of {@code sessionId} has served (0 if none is mounted). */
@@ -178,7 +184,7 @@ public final class WorkspaceMounts implements AutoCloseable {
 
         void start() throws IOException {
             device = FuseDevice.mount(mountPoint, FS_NAME, SUBTYPE);
-            session = new FuseSession(device, fs, sessionId);
+            session = new FuseSession(device, fs, sessionId, passthroughAllowed);
             session.start();
             FuseReadahead.widen(mountPoint);   // best effort: without it sequential reads are only slower
         }

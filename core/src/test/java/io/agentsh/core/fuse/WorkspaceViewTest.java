@@ -149,6 +149,32 @@ class WorkspaceViewTest {
         assertArrayEquals(data, Files.readAllBytes(ws.resolve("copy.bin")), "the data is in the backing dir");
     }
 
+    @Test void withoutPassthroughTheViewServesReadsAndWritesItself() throws Exception {
+        // The path a kernel without passthrough (or a daemon without CAP_SYS_ADMIN) takes.
+        mounts.allowPassthrough(false);
+        Path ws5 = Files.createDirectory(tmp.resolve("ws5"));
+        WorkspaceMount m = mounts.mount("sess-5", ws5, new WorkspaceMounts.ViewSpec(policy(), AuditMode.MONITOR, null, null));
+        assertFalse(mounts.passthrough("sess-5"));
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(5).nextBytes(data);
+        Path f = m.mountPoint().resolve("big.bin");
+        Files.write(f, data);
+        assertArrayEquals(data, Files.readAllBytes(f));
+        assertArrayEquals(data, Files.readAllBytes(ws5.resolve("big.bin")));
+        assertTrue(mounts.requestsServed("sess-5", FuseAbi.READ) > 0, "reads were served by the daemon");
+        assertTrue(mounts.requestsServed("sess-5", FuseAbi.WRITE) > 0, "writes were served by the daemon");
+        Result r = sh("python3", "-c", "import mmap,os,sys; fd=os.open(sys.argv[1],os.O_RDWR|os.O_CREAT,0o600);"
+                + " os.ftruncate(fd,8192); mm=mmap.mmap(fd,8192); mm[10:13]=b'abc'; mm.flush(); mm.close(); os.close(fd);"
+                + " print(open(sys.argv[1],'rb').read()[10:13].decode())", m.mountPoint().resolve("m.bin").toString());
+        assertEquals("abc", r.out().trim(), r.err());
+        // No kept page cache: a same-size change outside is read at the next open.
+        Files.writeString(ws5.resolve("s.txt"), "first version");
+        assertEquals("first version", Files.readString(m.mountPoint().resolve("s.txt")));
+        Files.writeString(ws5.resolve("s.txt"), "other version");
+        assertEquals("other version", Files.readString(m.mountPoint().resolve("s.txt")));
+        m.close();
+    }
+
     @Test void namesLinksModesTimesAndLongListingsPassThrough() throws Exception {
         Result r = inSession("echo hello > a.txt && ln -s a.txt l && readlink l && cat l && ln a.txt h && stat -c %h h"
                 + " && chmod 640 a.txt && touch -d @1000000000 a.txt && stat -c '%a %Y' a.txt && truncate -s 2 a.txt && cat a.txt && echo"
