@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The workspace view against a C FUSE passthrough on the same libfuse 2: bindfs (Debian's 1.14.7,
+# The workspace view against a C FUSE passthrough file system: bindfs (Debian's 1.14.7 on libfuse 2,
 # `apt-get install bindfs`). Both over directories of one tmpfs workspace, the shell loop of
 # scripts/bench-fuse.sh (1,000 x echo > f; cat f; rm f) run natively, through the view and through
 # bindfs in turn, ROUNDS times; prints the runs and the medians. Root and /dev/fuse, like

@@ -377,7 +377,7 @@ class WorkspaceViewTest {
         assertEquals(1, l.size(), l.toString());
         assertEquals(ws.resolve("held.log").toString(), l.get(0).originalPath());
         try (var s = Files.list(ws)) {
-            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).toList(), "no .fuse_hidden stand-in left");
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).toList(), "no stand-in left");
         }
         store.restore(l.get(0).token(), null, false);
         assertEquals("line 1\nline 2\n", Files.readString(ws.resolve("held.log")));
