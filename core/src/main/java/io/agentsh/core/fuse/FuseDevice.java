@@ -38,8 +38,13 @@ final class FuseDevice implements AutoCloseable {
         return new FuseDevice(fd);
     }
 
+    /**
+     * Off-heap memory, not cleared: every reply writes each byte it sends, and pages never touched
+     * (most of a 1 MiB buffer, with passthrough) stay out of the daemon's RSS: ~380 KiB per
+     * mounted view in all (50 views, VmRSS).
+     */
     static Pointer buffer(int size) {
-        return Memory.allocateDirect(RUNTIME, size, true);
+        return Memory.allocateDirect(RUNTIME, size, false);
     }
 
     /**
