@@ -1,6 +1,7 @@
 package io.agentsh.core.fuse;
 
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,7 @@ final class FuseSession {
     /** Requests served, by opcode (what tests and diagnostics ask: did reads reach the daemon?). */
     private final AtomicLongArray served = new AtomicLongArray(64);
     private volatile boolean passthroughOffered;
+    private final CountDownLatch initialized = new CountDownLatch(1);
 
     private final boolean passthroughAllowed;
 
@@ -54,6 +56,11 @@ final class FuseSession {
 
     long served(int opcode) { return served.get(opcode); }
 
+    /** Waits until the kernel's INIT has been answered (or the loop has ended); false on timeout. */
+    boolean awaitInit(long millis) throws InterruptedException {
+        return initialized.await(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** Whether the kernel offered passthrough at INIT (it is then used unless BACKING_OPEN is refused). */
     boolean passthroughOffered() { return passthroughOffered; }
 
@@ -74,6 +81,7 @@ final class FuseSession {
         } catch (IOException | RuntimeException e) {
             failure = e;
         } finally {
+            initialized.countDown();   // nobody waits for an INIT that will never come
             workers.shutdown();
             try {
                 workers.awaitTermination(10, TimeUnit.SECONDS);
@@ -174,5 +182,6 @@ final class FuseSession {
         b.putInt(o + 32, (int) (granted >>> 32));                         // flags2
         b.putInt(o + 36, passthrough ? FuseAbi.MAX_STACK_DEPTH : 0);      // max_stack_depth
         out.send(r.unique(), FuseAbi.INIT_OUT);
+        initialized.countDown();
     }
 }

@@ -19,6 +19,9 @@ public interface WorkspaceMount extends AutoCloseable {
     /** Where the view is mounted in the daemon's mount namespace. */
     Path mountPoint();
 
+    /** Whether opened files are handed to the kernel (FUSE passthrough), so their data never reaches the daemon. */
+    boolean passthrough();
+
     /** Mounts the view over {@link #workspace()} inside {@code ns}; {@link #close()} takes it away again. */
     void showIn(SessionMountNamespace ns) throws IOException;
 

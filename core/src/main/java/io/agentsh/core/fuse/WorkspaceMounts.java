@@ -29,6 +29,7 @@ public final class WorkspaceMounts implements AutoCloseable {
     /** fsname and subtype (the mount shows as {@code fuse.agentsh}; {@code stat -f -c %T} says fuse). */
     public static final String FS_NAME = "agentsh-workspace";
     public static final String SUBTYPE = "agentsh";
+    private static final long INIT_TIMEOUT_MS = 10_000;
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final Path baseDir;
@@ -186,12 +187,23 @@ public final class WorkspaceMounts implements AutoCloseable {
             device = FuseDevice.mount(mountPoint, FS_NAME, SUBTYPE);
             session = new FuseSession(device, fs, sessionId, passthroughAllowed);
             session.start();
+            // The kernel sends INIT as soon as the mount exists; a view is returned negotiated.
+            try {
+                if (!session.awaitInit(INIT_TIMEOUT_MS) || !session.thread().isAlive()) {
+                    throw new IOException("the FUSE view at " + mountPoint + " got no INIT from the kernel"
+                            + (session.failure() != null ? ": " + session.failure().getMessage() : ""));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while mounting", e);
+            }
             FuseReadahead.widen(mountPoint);   // best effort: without it sequential reads are only slower
         }
 
         @Override public String sessionId() { return sessionId; }
         @Override public Path workspace() { return workspace; }
         @Override public Path mountPoint() { return mountPoint; }
+        @Override public boolean passthrough() { return fs.passthrough(); }
 
         @Override public synchronized void showIn(SessionMountNamespace ns) throws IOException {
             if (closed) throw new IOException("the view of session " + sessionId + " is unmounted");

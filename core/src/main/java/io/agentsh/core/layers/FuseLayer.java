@@ -132,7 +132,8 @@ public final class FuseLayer implements SessionListener, AutoCloseable {
         }
         s.workspaceView(m.mountPoint());
         daemon.audit().emit(Event.builder("fuse_mounted", s.id()).source("fuse").path(m.mountPoint().toString())
-                .field("workspace", s.workspace().toString()).field("deferred", deferred).build());
+                .field("workspace", s.workspace().toString()).field("deferred", deferred)
+                .field("passthrough", m.passthrough()).build());
     }
 
     private void failed(Session s, Exception e, boolean deferred) {

@@ -143,6 +143,7 @@ class WorkspaceViewTest {
         Result r = inSession("cat big.bin > copy.bin && cmp big.bin copy.bin && echo same");
         assertEquals("same", r.out().trim(), r.err());
         assertTrue(mounts.passthrough("sess-1"), "BACKING_OPEN was accepted");
+        assertTrue(view.passthrough());
         assertEquals(0, mounts.requestsServed("sess-1", FuseAbi.READ), "no READ reached the daemon");
         assertEquals(0, mounts.requestsServed("sess-1", FuseAbi.WRITE), "no WRITE reached the daemon");
         assertTrue(mounts.requestsServed("sess-1", FuseAbi.OPEN) + mounts.requestsServed("sess-1", FuseAbi.CREATE) >= 3);

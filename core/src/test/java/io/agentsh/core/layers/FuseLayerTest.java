@@ -94,6 +94,15 @@ class FuseLayerTest {
         String mount = s.get("workspace_mount").asText();
         assertEquals(tmp.resolve("sessions").resolve(sid).resolve("workspace-mnt").toString(), mount, s.toString());
         assertTrue(MountTable.isFuseMount(Path.of(mount)), "workspace_mount is a FUSE mount: " + mount);
+
+        // The mount is audited, with whether the kernel took the view's open files (passthrough).
+        String history = "";
+        for (int i = 0; i < 50 && !history.contains("fuse_mounted"); i++) {
+            history = d.get("/api/v1/sessions/" + sid + "/history").body();
+            if (!history.contains("fuse_mounted")) Thread.sleep(100);
+        }
+        assertTrue(history.contains("\"type\":\"fuse_mounted\""), history);
+        assertTrue(history.contains("\"passthrough\":"), "fuse_mounted says whether passthrough is on: " + history);
     }
 
     /** The token of the one trash entry for {@code f} (fails if there is none or more than one). */
