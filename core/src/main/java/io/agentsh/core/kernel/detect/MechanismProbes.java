@@ -101,12 +101,24 @@ public final class MechanismProbes {
         long fd = LinuxSyscalls.call(SyscallNumbers.OPENAT, -100, LinuxSyscalls.cString("/dev/fuse").address(), 2 | 0x80000, 0);
         if (fd < 0) return new Mechanism("fuse", false, "/dev/fuse not openable (errno " + (-fd) + ")", "open /dev/fuse O_RDWR");
         LinuxSyscalls.close((int) fd);
-        for (String dir : List.of("/usr/bin", "/bin", "/usr/local/bin")) {
-            for (String f : List.of("fusermount3", "fusermount")) {
-                if (Files.isExecutable(Path.of(dir, f))) return new Mechanism("fuse", true, f, "open /dev/fuse + " + f);
-            }
+        // The view mounts /dev/fuse itself (no libfuse, no fusermount): that takes CAP_SYS_ADMIN,
+        // which FUSE passthrough (opened files' data never reaching the daemon) needs too.
+        boolean sysAdmin = (statusHex("CapEff") & (1L << 21)) != 0;
+        if (!sysAdmin) return new Mechanism("fuse", false, "no CAP_SYS_ADMIN: the workspace view cannot be mounted", "CapEff in /proc/self/status");
+        return new Mechanism("fuse", true, "direct mount; passthrough " + (kernelAtLeast(6, 9)
+                ? "available (Linux 6.9+)" : "unavailable (Linux < 6.9): the daemon serves file data itself"),
+                "open /dev/fuse + CapEff");
+    }
+
+    /** Whether the running kernel's release is at least major.minor. */
+    static boolean kernelAtLeast(int major, int minor) {
+        try {
+            String[] v = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim().split("[.-]");
+            int ma = Integer.parseInt(v[0]), mi = Integer.parseInt(v[1]);
+            return ma > major || (ma == major && mi >= minor);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
-        return new Mechanism("fuse", true, "direct mount (CAP_SYS_ADMIN)", "open /dev/fuse");
     }
 
     static Mechanism capabilitiesDrop() {
