@@ -125,6 +125,11 @@ final class NodeTable {
         n.name = null;
     }
 
+    /** A child's path from its parent's ("." is the root). */
+    static String join(String parentRel, String name) {
+        return parentRel.equals(".") ? name : parentRel + "/" + name;
+    }
+
     /** The path relative to the backing root ("." for the root), or null if the node or an ancestor has no name any more. */
     synchronized String path(Node n) {
         if (n == root) return ".";

@@ -11,15 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import jnr.ffi.Pointer;
 
 /**
@@ -27,7 +22,7 @@ import jnr.ffi.Pointer;
  * backing directory (served from an fd opened before mounting, so the view may shadow the same
  * path) in which every operation is decided by the session's file policy on the real path (deny:
  * EACCES), and destructive ones (unlink, rmdir, rename over an existing name) go to the trash
- * under {@code soft_delete}. Opened files are handed to the kernel for passthrough where it can:
+ * under {@code soft_delete} ({@link ViewTrash}). Opened files are handed to the kernel for passthrough where it can:
  * their reads and writes then never reach the daemon.
  *
  * <p>Not done here, on purpose: truncation (O_TRUNC, truncate) is a write, checked as such, and
@@ -37,9 +32,6 @@ final class WorkspaceFs {
     private static final LibC C = LibC.INSTANCE;
     private static final int UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
     private static final int O_NOCTTY = 0400;
-    /** What a soft-deleted file that is still open waits as (hidden from the view) until its last close. */
-    private static final String STAND_IN_PREFIX = ".agentsh-deleted-";
-    private static final Pattern STAND_IN = Pattern.compile(Pattern.quote(STAND_IN_PREFIX) + "[0-9a-f]{16}");
 
     private final String sessionId;
     private final String workspace;      // the real path, as policies and the trash name it
@@ -47,25 +39,14 @@ final class WorkspaceFs {
     private final String procRoot;       // /proc/self/fd/<rootFd>: the backing dir for path-only calls
     private final FilePolicy policy;
     private final AuditMode auditMode;
-    private final SoftDeleter softDeleter;
     private final FuseEventSink events;
     private final Set<String> hidden;    // relative paths the view does not show (a trash kept inside the workspace)
     private final boolean root = C.geteuid() == 0;
     private final NodeTable nodes = new NodeTable();
     private final OpenFiles files = new OpenFiles();
     private FuseDevice device;
-    private Executor slow;               // work that must not hold up the request loop (trash moves)
+    private final ViewTrash trash;
     private volatile boolean passthrough;
-    /**
-     * Whether the trash is on the workspace's filesystem. A divert is then a rename, and for a
-     * small file (bounded hashing) it runs on the request loop: handing it to a worker measured
-     * ~200 µs more per delete (UNLINK median 532 µs against 326 µs inline, perf, shell loop). A
-     * copy to another filesystem, or a large file's hash, still goes to a worker so it cannot
-     * stall the view.
-     */
-    private final boolean trashBesideWorkspace;
-    private static final long QUICK_DIVERT_MAX_BYTES = 64 * 1024;
-
     WorkspaceFs(String sessionId, Path workspace, int rootFd, FilePolicy policy, AuditMode auditMode,
                 SoftDeleter softDeleter, FuseEventSink events, Set<String> hidden) {
         this.sessionId = sessionId;
@@ -74,29 +55,15 @@ final class WorkspaceFs {
         this.procRoot = "/proc/self/fd/" + rootFd;
         this.policy = policy;
         this.auditMode = auditMode;
-        this.softDeleter = softDeleter;
         this.events = events == null ? FuseEventSink.NONE : events;
         this.hidden = Set.copyOf(hidden);
-        this.trashBesideWorkspace = softDeleter != null && sameDevice(rootFd, softDeleter.store().root());
-    }
-
-    private static boolean sameDevice(int dirFd, Path other) {
-        Pointer a = FuseDevice.buffer(Statx.SIZE_OF), b = FuseDevice.buffer(Statx.SIZE_OF);
-        return Statx.of(dirFd, a) == 0 && Statx.at(-100 /* AT_FDCWD */, other.toString(), b) == 0
-                && Statx.dev(a) == Statx.dev(b);
-    }
-
-    /** Whether moving {@code rel} to the trash is a quick rename (see {@link #trashBesideWorkspace}). */
-    private boolean quickDivert(String rel, Pointer scratch) {
-        if (!trashBesideWorkspace) return false;
-        if (Statx.at(rootFd, rel, scratch) != 0) return true;   // gone: answered at once
-        return !Statx.isRegular(scratch) || scratch.getLong(Statx.SIZE) <= QUICK_DIVERT_MAX_BYTES;
+        this.trash = new ViewTrash(sessionId, softDeleter, rootFd, nodes);
     }
 
     /** Called once by the session, before any request. */
     void attach(FuseDevice device, Executor slow) {
         this.device = device;
-        this.slow = slow;
+        trash.attach(slow);
     }
 
     /** Called by the session after INIT: whether opened files may be handed to the kernel. */
@@ -108,10 +75,6 @@ final class WorkspaceFs {
 
     // ---- paths and decisions -------------------------------------------------------------
 
-    private static String child(String parentRel, String name) {
-        return parentRel.equals(".") ? name : parentRel + "/" + name;
-    }
-
     private String real(String rel) {
         return rel.equals(".") ? workspace : workspace + "/" + rel;
     }
@@ -121,8 +84,7 @@ final class WorkspaceFs {
     }
 
     private boolean isHidden(String rel) {
-        int slash = rel.lastIndexOf('/');
-        if (STAND_IN.matcher(rel).region(slash + 1, rel.length()).matches()) return true;
+        if (ViewTrash.isStandIn(rel)) return true;
         if (hidden.isEmpty()) return false;
         for (String h : hidden) if (rel.equals(h) || rel.startsWith(h + "/")) return true;
         return false;
@@ -150,7 +112,7 @@ final class WorkspaceFs {
         String prel = pathOf(parent);
         if (prel == null) { out.error(r.unique(), LibC.ENOENT); return; }
         String name = r.name(0);
-        String rel = child(prel, name);
+        String rel = NodeTable.join(prel, name);
         if (isHidden(rel)) { out.error(r.unique(), LibC.ENOENT); return; }
         int d = check(rel, FileOperation.STAT);
         if (d != 0) { out.status(r.unique(), d); return; }
@@ -285,7 +247,7 @@ final class WorkspaceFs {
     private String newName(FuseRequest r, FuseReply out, Node parent, String name, FileOperation op) {
         String prel = pathOf(parent);
         if (prel == null) { out.error(r.unique(), LibC.ENOENT); return null; }
-        String rel = child(prel, name);
+        String rel = NodeTable.join(prel, name);
         if (isHidden(rel)) { out.error(r.unique(), LibC.EACCES); return null; }
         int d = check(rel, op);
         if (d != 0) { out.status(r.unique(), d); return null; }
@@ -460,13 +422,7 @@ final class WorkspaceFs {
                 n.deferredDelete = null;
             }
         }
-        if (due != null) {
-            DeferredDelete d = due;
-            slow.execute(() -> {
-                String dir = pathOf(d.dir());
-                if (dir != null) quarantine(child(dir, d.standIn()), d.originalPath(), d.verdict());
-            });
-        }
+        if (due != null) trash.lastClosed(due);
     }
 
     // ---- extended attributes: passed through (on the backing path, never following a final symlink) ----
@@ -540,7 +496,7 @@ final class WorkspaceFs {
         List<OpenFiles.DirEntry> entries = h.entries;
         if (offset == 0 || entries == null) {
             String rel = pathOf(h.node);
-            entries = list(h.fd, rel);
+            entries = DirectoryListing.read(h.fd, name -> rel != null && isHidden(NodeTable.join(rel, name)));
             if (entries == null) { out.error(r.unique(), LibC.EIO); return; }
             h.entries = entries;
         }
@@ -562,26 +518,6 @@ final class WorkspaceFs {
         out.send(r.unique(), at);
     }
 
-    /** The directory's entries (dirent64: d_ino, d_off, d_reclen, d_type, d_name), without what the view hides. */
-    private List<OpenFiles.DirEntry> list(int dirFd, String rel) {
-        int dup = C.dup(dirFd);
-        if (dup < 0) return null;
-        Pointer dir = C.fdopendir(dup);
-        if (dir == null) { C.close(dup); return null; }
-        try {
-            C.rewinddir(dir);
-            List<OpenFiles.DirEntry> out = new ArrayList<>();
-            for (Pointer e = C.readdir64(dir); e != null; e = C.readdir64(dir)) {
-                String name = e.getString(19, 256, StandardCharsets.UTF_8);
-                if (rel != null && !name.equals(".") && !name.equals("..") && isHidden(child(rel, name))) continue;
-                out.add(new OpenFiles.DirEntry(e.getLong(0), e.getByte(18) & 0xff, name));
-            }
-            return out;
-        } finally {
-            C.closedir(dir);
-        }
-    }
-
     void releasedir(FuseRequest r, FuseReply out) {
         Handle h = files.remove(r.u64(0));
         if (h != null) C.close(h.fd);
@@ -599,7 +535,7 @@ final class WorkspaceFs {
         String prel = pathOf(parent);
         if (prel == null) { out.error(r.unique(), LibC.ENOENT); return; }
         String name = r.name(0);
-        String rel = child(prel, name);
+        String rel = NodeTable.join(prel, name);
         if (isHidden(rel)) { out.error(r.unique(), LibC.EACCES); return; }
         FileOperation op = dir ? FileOperation.RMDIR : FileOperation.DELETE;
         Verdict v = policy.check(real(rel), op);
@@ -613,14 +549,12 @@ final class WorkspaceFs {
             case SOFT_DELETE -> {
                 if (dir && !isEmptyDir(rel)) { out.error(r.unique(), LibC.ENOTEMPTY); return; }   // rmdir keeps its meaning
                 long unique = r.unique();
-                if (deferIfOpen(parent, name, rel, v)) { out.send(unique, 0); return; }
-                Runnable divert = () -> {
-                    int rc = quarantine(rel, real(rel), v);
+                if (trash.deferIfOpen(parent, name, rel, real(rel), v)) { out.send(unique, 0); return; }
+                trash.divert(rel, out.scratch, () -> {
+                    int rc = trash.quarantine(rel, real(rel), v);
                     if (rc == 0) nodes.removed(parent, name);
                     FuseReply.of(device).status(unique, rc);
-                };
-                if (quickDivert(rel, out.scratch)) divert.run();
-                else slow.execute(divert);
+                });
             }
             default -> {
                 int rc = err(C.unlinkat(rootFd, rel, dir ? LibC.AT_REMOVEDIR : 0));
@@ -628,26 +562,6 @@ final class WorkspaceFs {
                 out.status(r.unique(), rc);
             }
         }
-    }
-
-    /**
-     * A soft-deleted file that is still open in the view goes to the trash at its last close, so
-     * that what its holders write until then is what the trash keeps (and restores). Until then
-     * it waits under a stand-in name the view hides. False if the file is not open.
-     */
-    private boolean deferIfOpen(Node parent, String name, String rel, Verdict v) {
-        Node victim = nodes.child(parent, name);
-        if (victim == null) return false;
-        synchronized (victim) {
-            if (victim.opens == 0) return false;
-            String standIn = STAND_IN_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-            int slash = rel.lastIndexOf('/');
-            String standInRel = slash < 0 ? standIn : rel.substring(0, slash + 1) + standIn;
-            if (C.renameat2(rootFd, rel, rootFd, standInRel, FuseAbi.RENAME_NOREPLACE) != 0) return false;
-            victim.deferredDelete = new DeferredDelete(parent, standIn, real(rel), v);
-        }
-        nodes.removed(parent, name);
-        return true;
     }
 
     void rename(FuseRequest r, FuseReply out, boolean v2) {
@@ -659,7 +573,7 @@ final class WorkspaceFs {
         String newName = r.name(r.after(names));
         String fromRel = pathOf(from), toRel = pathOf(to);
         if (fromRel == null || toRel == null) { out.error(r.unique(), LibC.ENOENT); return; }
-        String oldRel = child(fromRel, oldName), newRel = child(toRel, newName);
+        String oldRel = NodeTable.join(fromRel, oldName), newRel = NodeTable.join(toRel, newName);
         if (isHidden(oldRel) || isHidden(newRel)) { out.error(r.unique(), LibC.EACCES); return; }
         if ((flags & ~(FuseAbi.RENAME_NOREPLACE | FuseAbi.RENAME_EXCHANGE)) != 0) { out.error(r.unique(), LibC.EINVAL); return; }
         int d = check(oldRel, FileOperation.RENAME);
@@ -682,14 +596,12 @@ final class WorkspaceFs {
             }
             AuditMode mode = modeFor(v);
             if (mode == AuditMode.SOFT_BLOCK) { out.error(unique, LibC.EACCES); return; }
-            if (mode == AuditMode.SOFT_DELETE && !deferIfOpen(to, newName, newRel, v)) {
-                Runnable divertThenRename = () -> {
-                    int q = quarantine(newRel, real(newRel), v);
+            if (mode == AuditMode.SOFT_DELETE && !trash.deferIfOpen(to, newName, newRel, real(newRel), v)) {
+                trash.divert(newRel, out.scratch, () -> {
+                    int q = trash.quarantine(newRel, real(newRel), v);
                     int rc = q != 0 && q != -LibC.ENOENT ? q : renameNow(from, oldName, oldRel, to, newName, newRel, 0);
                     FuseReply.of(device).status(unique, rc);
-                };
-                if (quickDivert(newRel, out.scratch)) divertThenRename.run();
-                else slow.execute(divertThenRename);
+                });
                 return;
             }
         }
@@ -704,19 +616,6 @@ final class WorkspaceFs {
 
     private AuditMode modeFor(Verdict v) {
         return v.policyDecision() == Decision.SOFT_DELETE ? AuditMode.SOFT_DELETE : auditMode;
-    }
-
-    /** Moves {@code rel} (in the backing tree) to the trash, recorded as {@code originalPath}; 0 or -errno. */
-    private int quarantine(String rel, String originalPath, Verdict v) {
-        if (softDeleter == null) return -LibC.EIO;   // soft_delete promised, nowhere to put it: never destroy instead
-        try {
-            softDeleter.quarantine(Path.of(backing(rel)), originalPath, sessionId, v.rule(), null);
-            return 0;
-        } catch (NoSuchFileException e) {
-            return -LibC.ENOENT;
-        } catch (IOException | RuntimeException e) {
-            return -LibC.EIO;
-        }
     }
 
     /**
@@ -753,9 +652,7 @@ final class WorkspaceFs {
                 d = h.node.deferredDelete;
                 h.node.deferredDelete = null;
             }
-            if (d == null) continue;
-            String dir = pathOf(d.dir());
-            if (dir != null) quarantine(child(dir, d.standIn()), d.originalPath(), d.verdict());
+            if (d != null) trash.finish(d);
         }
     }
 
