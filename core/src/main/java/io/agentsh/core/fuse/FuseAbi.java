@@ -41,7 +41,7 @@ final class FuseAbi {
 
     /** Sizes: request header, reply header, and the replies' fixed parts. */
     static final int IN_HEADER = 40, OUT_HEADER = 16, ATTR = 88, ENTRY_OUT = 40 + ATTR, ATTR_OUT = 16 + ATTR,
-            OPEN_OUT = 16, INIT_OUT = 64, STATFS_OUT = 80, WRITE_OUT = 8, XATTR_SIZE_OUT = 8, DIRENT_NAME = 24;
+            OPEN_OUT = 16, INIT_OUT = 64, STATFS_OUT = 80, DIRENT_NAME = 24;
 
     /** Largest READ/WRITE payload: 1 MiB (FUSE_MAX_PAGES, 256 pages). */
     static final int MAX_IO = 1 << 20;

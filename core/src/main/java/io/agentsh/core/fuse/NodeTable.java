@@ -141,8 +141,4 @@ final class NodeTable {
         }
         return sb.toString();
     }
-
-    synchronized int size() {
-        return byId.size();
-    }
 }

@@ -13,7 +13,7 @@ final class Statx {
             ATIME = 64, CTIME = 96, MTIME = 112, RDEV_MAJOR = 128, RDEV_MINOR = 132, DEV_MAJOR = 136, DEV_MINOR = 140;
     private static final int BASIC_STATS = 0x7ff;
     private static final int S_IFMT = 0170000;
-    static final int S_IFDIR = 0040000, S_IFREG = 0100000, S_IFLNK = 0120000;
+    static final int S_IFDIR = 0040000, S_IFREG = 0100000;
 
     private Statx() {}
 

@@ -31,7 +31,6 @@ import jnr.ffi.Pointer;
 final class WorkspaceFs {
     private static final LibC C = LibC.INSTANCE;
     private static final int UTIME_NOW = (1 << 30) - 1, UTIME_OMIT = (1 << 30) - 2;
-    private static final int O_NOCTTY = 0400;
 
     private final String sessionId;
     private final String workspace;      // the real path, as policies and the trash name it
@@ -326,7 +325,7 @@ final class WorkspaceFs {
         boolean writes = (flags & LibC.O_ACCMODE) != LibC.O_RDONLY || (flags & (LibC.O_TRUNC | LibC.O_APPEND)) != 0;
         int d = check(rel, writes ? FileOperation.WRITE : FileOperation.OPEN);
         if (d != 0) { out.status(r.unique(), d); return; }
-        int fd = C.openat(rootFd, rel, (flags & ~(LibC.O_CREAT | LibC.O_EXCL | O_NOCTTY)) | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
+        int fd = C.openat(rootFd, rel, (flags & ~(LibC.O_CREAT | LibC.O_EXCL | LibC.O_NOCTTY)) | LibC.O_CLOEXEC | LibC.O_NOFOLLOW, 0);
         if (fd < 0) { out.error(r.unique(), LibC.errno()); return; }
         Handle h = opened(n, fd, out.scratch);
         out.open(r.unique(), h.fh, h.backingId > 0 ? FuseAbi.FOPEN_PASSTHROUGH : 0, h.backingId);
@@ -337,7 +336,7 @@ final class WorkspaceFs {
         String name = r.name(16);
         String rel = newName(r, out, parent, name, FileOperation.CREATE);
         if (rel == null) return;
-        int flags = (r.u32(0) & ~O_NOCTTY) | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW;
+        int flags = (r.u32(0) & ~LibC.O_NOCTTY) | LibC.O_CREAT | LibC.O_CLOEXEC | LibC.O_NOFOLLOW;
         int fd = C.openat(rootFd, rel, flags, r.u32(4) & 07777);
         if (fd < 0) { out.error(r.unique(), LibC.errno()); return; }
         giveToCaller(r, fd, rel);
@@ -656,5 +655,4 @@ final class WorkspaceFs {
         }
     }
 
-    int nodeCount() { return nodes.size(); }
 }
