@@ -109,53 +109,12 @@ class TrashDivertInvariantsTest {
               } ]
             }""";
 
-    /** Byte for byte what a divert journal looked like before the codec kept bound writers. */
-    private static final String DIVERT_JOURNAL = """
-            {
-              "op" : "divert",
-              "entry" : {
-                "token" : "1700000000123456789",
-                "original_path" : "/ws/dir \\"q\\"/\u00e9.txt",
-                "trash_path" : "/trash/payload/1700000000123456789",
-                "size" : 1234,
-                "hash" : "abababababababababababababababababababababababababababababababab",
-                "hash_algo" : "sha256",
-                "mode" : 416,
-                "uid" : 1000,
-                "gid" : 1001,
-                "mtime" : "2024-03-04T05:06:07.123456Z",
-                "atime" : "2024-03-04T05:06:08Z",
-                "session" : "s1",
-                "command" : "rm -rf x",
-                "rule" : "soft-del",
-                "created" : "2024-05-06T07:08:09.000000001Z",
-                "type" : "dir",
-                "storage" : "rename",
-                "source_dev" : 2049,
-                "source_ino" : 77,
-                "tree" : [ {
-                  "path" : "a",
-                  "type" : "file",
-                  "size" : 5,
-                  "mode" : 384,
-                  "uid" : 1000,
-                  "gid" : 1000,
-                  "mtime" : "2023-01-02T03:04:05Z",
-                  "hash" : "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
-                }, {
-                  "path" : "l",
-                  "type" : "symlink",
-                  "size" : 1,
-                  "mode" : 511,
-                  "uid" : 0,
-                  "gid" : 0,
-                  "mtime" : "2023-01-02T03:04:05Z",
-                  "atime" : "2023-01-02T03:04:06Z",
-                  "symlink_target" : "a"
-                } ]
-              },
-              "source" : "/proc/1/cwd/x"
-            }""";
+    /**
+     * Byte for byte what a divert journal looked like before the codec kept bound writers: the
+     * manifest above, nested one level deeper under "entry", then the source.
+     */
+    private static final String DIVERT_JOURNAL = "{\n  \"op\" : \"divert\",\n  \"entry\" : " + MANIFEST.replace("\n", "\n  ")
+            + ",\n  \"source\" : \"/proc/1/cwd/x\"\n}";
 
     @Test void manifestAndJournalBytesAreUnchanged() throws Exception {
         TrashEntry e = sampleEntry();
