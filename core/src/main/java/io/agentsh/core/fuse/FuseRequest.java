@@ -51,9 +51,7 @@ final class FuseRequest {
     /** A copy that outlives the reading thread's buffer (for requests handed to a worker). */
     FuseRequest copy() {
         Pointer p = FuseDevice.buffer(length);
-        byte[] b = new byte[length];
-        buf.get(0, b, 0, length);
-        p.put(0, b, 0, length);
+        buf.transferTo(0, p, 0, length);
         return new FuseRequest(p, length);
     }
 }

@@ -171,7 +171,6 @@ public final class WorkspaceMounts implements AutoCloseable {
         final int rootFd;
         final WorkspaceFs fs;
         private final List<SessionMountNamespace> shownIn = new ArrayList<>();
-        private FuseDevice device;
         private FuseSession session;
         private boolean closed;
 
@@ -184,8 +183,7 @@ public final class WorkspaceMounts implements AutoCloseable {
         }
 
         void start() throws IOException {
-            device = FuseDevice.mount(mountPoint, FS_NAME, SUBTYPE);
-            session = new FuseSession(device, fs, sessionId, passthroughAllowed);
+            session = new FuseSession(FuseDevice.mount(mountPoint, FS_NAME, SUBTYPE), fs, sessionId, passthroughAllowed);
             session.start();
             // The kernel sends INIT as soon as the mount exists; a view is returned negotiated.
             try {
